@@ -1,0 +1,56 @@
+# The README's two commands: `make book` (sets everything up, validates the data,
+# reruns every notebook, builds the HTML) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := book
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
+STAMP := $(VENV)/.installed
+# Folder of the archived articles every quote is checked against.
+ARCHIVE_DIR ?= ../shared/sources
+export ARCHIVE_DIR
+# Sphinx and the kernels render dates and sort text the same everywhere.
+export TZ := UTC
+export LC_ALL := C.UTF-8
+export PYTHONHASHSEED := 0
+JB_FLAGS := -n -W --keep-going
+
+.PHONY: book setup validate notebooks html rerun test clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@echo "Setting up $(VENV) (first run only)"
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+setup: $(STAMP)
+
+validate: $(STAMP)
+	$(PY) -m analysis validate --archive-dir "$(ARCHIVE_DIR)"
+
+notebooks: $(STAMP)
+	$(PY) -m analysis build --archive-dir "$(ARCHIVE_DIR)"
+
+html: $(STAMP)
+	$(JB) build . $(JB_FLAGS) --builder html
+
+book: validate notebooks html
+	@echo "HTML: _build/html/index.html"
+
+# A variant with other parameters, e.g. `make rerun AS_OF=2025-01-31`: a separate
+# book under _build/variants/, leaving book/ and _build/html alone.
+AS_OF ?=
+VARIANT := _build/variants/as-of-$(if $(AS_OF),$(AS_OF),all)
+rerun: $(STAMP)
+	$(PY) -m analysis build --archive-dir "$(ARCHIVE_DIR)" --as-of "$(AS_OF)" --out "$(VARIANT)"
+	$(JB) build "$(VARIANT)" $(JB_FLAGS) --builder html
+	@echo "HTML: $(VARIANT)/_build/html/index.html"
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,51 @@
+"""Command line: ``python -m analysis validate`` and ``python -m analysis build``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis")
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="validate the dataset and print a one-line summary")
+    v.add_argument("--data-dir", default=None)
+    v.add_argument("--archive-dir", default=None)
+    b = sub.add_parser("build", help="validate, then run every notebook template with papermill")
+    b.add_argument("--data-dir", default=None, help="data folder (default: data/)")
+    b.add_argument("--archive-dir", default=None)
+    b.add_argument("--as-of", default="", help="ISO date: only claims and events stated by then")
+    b.add_argument("--out", default=None, help="book root to write (default: this repository)")
+    args = parser.parse_args(argv)
+
+    from analysis.dataset import load
+    from analysis.problems import DataError
+
+    try:
+        ds = load(args.data_dir, args.archive_dir)
+    except DataError as err:
+        print(f"Data validation failed: {len(err.problems)} problem(s)", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    if args.command == "validate":
+        print(summary_line(ds))
+        return 0
+    from analysis.pipeline import BuildError, build
+
+    try:
+        build(out_root=args.out, as_of=args.as_of or None, data_dir=args.data_dir)
+    except BuildError as err:
+        print(f"Build failed: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def summary_line(ds) -> str:
+    counts = {name: len(ds.tables[name]) for name in ("sources", "claims", "events", "disagreements")}
+    return "Data OK: " + ", ".join(f"{n} {name}" for name, n in counts.items())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Charts of estimates and of the chronology, saved as SVG (HTML) and PDF (LaTeX).
+
+Every claimant has a colour from the Okabe-Ito palette (safe for colour-blind readers)
+*and* its own marker, and marks carry text labels, so colour never carries meaning
+alone. Figures have a white background so they stay readable in a dark theme. Output
+is byte-for-byte reproducible: fixed SVG ids, no dates in the files.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analysis.formatting import number  # noqa: E402
+
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h", "*", "<", ">", "p"]
+CATEGORY_HATCH = {"background": "", "treaty": "", "deployment": "//", "combat": "xx",
+                  "acknowledgement": "", "statement": "..", "reaction": "\\\\"}
+
+matplotlib.rcParams.update({
+    "svg.hashsalt": "nk-kursk-claims",
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+})
+
+
+def claimant_styles(ds) -> dict[str, dict]:
+    """A fixed colour and marker per claimant, the same in every chart."""
+    ids = sorted(ds.claimants["claimant_id"])
+    return {cid: {"color": OKABE_ITO[i % len(OKABE_ITO)], "marker": MARKERS[i % len(MARKERS)]} for i, cid in enumerate(ids)}
+
+
+def save(fig, stem: str | Path) -> list[Path]:
+    """Write ``stem.svg`` and ``stem.pdf`` reproducibly and close the figure."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = [stem.with_suffix(".svg"), stem.with_suffix(".pdf")]
+    fig.savefig(paths[0], format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(paths[1], format="pdf", bbox_inches="tight", metadata={"CreationDate": None, "ModDate": None})
+    plt.close(fig)
+    return paths
+
+
+def _source_line(fig, ds, source_ids) -> None:
+    """Name the source articles under the chart, so it stays attributed when shared alone."""
+    names = []
+    for sid in source_ids:
+        row = ds.sources[ds.sources["source_id"] == sid].iloc[0]
+        who = next((v for v in (row["author"], row["outlet"]) if not str(v).startswith("not stated")),
+                   f"unsigned article {row['archive_file'][:3]}")
+        names.append(f"{who} ({sid})")
+    line = "Sources: " + "; ".join(names) + ". Data: claims.csv and events.csv of this report's data package."
+    fig.text(0.0, 0.0, textwrap.fill(line, 150), fontsize=7.5, ha="left", va="top", color="#333333")
+
+
+def _draw_estimate(ax, x, row, style, x_is_value=False) -> None:
+    """A point as a marker, a range as a bar, 'up to' as a bar from zero with a dashed body."""
+    low, high = row["value_low"], row["value_high"]
+    kw = {"color": style["color"], "linewidth": 3}
+    if x_is_value:
+        line, point = ax.hlines, lambda v: ax.plot(v, x, style["marker"], color=style["color"], markersize=8, zorder=3)
+    else:
+        line, point = ax.vlines, lambda v: ax.plot(x, v, style["marker"], color=style["color"], markersize=8, zorder=3)
+    if pd.notna(low) and pd.notna(high) and low != high:
+        line(x, low, high, **kw)
+        point(low)
+        point(high)
+    elif pd.isna(low) and pd.notna(high):
+        line(x, 0, high, linestyles="dashed", **{**kw, "linewidth": 1.5})
+        point(high)
+    elif pd.notna(low):
+        point(low)
+
+
+def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
+    """Estimates by claimant over time, one panel per metric.
+
+    An estimate stands at the last day it can have been stated (the rule ``as_of``
+    uses); a line runs back to the first day of its statement window, or a short
+    dotted arrow when only that last day is known. Labels sit in a column on the right
+    with leader lines, so they never collide.
+    """
+    styles = claimant_styles(ds)
+    metrics = list(dict.fromkeys(table["metric"]))
+    heights = [3 if m == "deployed" else 1.4 for m in metrics] or [1]
+    fig, axes = plt.subplots(len(metrics) or 1, 1, figsize=(10, 1.6 + 1.5 * sum(heights)), squeeze=False,
+                             sharex=True, layout="constrained", gridspec_kw={"height_ratios": heights})
+    starts = pd.concat([table["stated_start"].dropna(), table["stated_end"]])
+    lo = (starts.min() if not starts.empty else pd.Timestamp("2024-06-01")) - pd.Timedelta(days=30)
+    hi = (table["stated_end"].max() if not table.empty else pd.Timestamp("2025-05-01")) + pd.Timedelta(days=10)
+    for ax, metric in zip(axes[:, 0], metrics):
+        rows = table[table["metric"] == metric].sort_values(["stated_end", "claimant"]).reset_index(drop=True)
+        top = max(rows[["value_low", "value_high"]].max().max() * 1.12, 1)
+        ax.set_ylim(0, top)
+        seen: dict = {}
+        marks = []
+        for _, row in rows.iterrows():
+            style = styles[row["claimant"]]
+            end = row["stated_end"]
+            nudge = seen.get(end, 0)
+            seen[end] = nudge + 1
+            x = end + pd.Timedelta(days=4 * nudge)
+            y = row["value_high"] if pd.notna(row["value_high"]) else row["value_low"]
+            if pd.notna(row["stated_start"]):
+                ax.hlines(y, row["stated_start"], x, color=style["color"], linewidth=1.2, alpha=0.9)
+            else:
+                ax.annotate("", xy=(x - pd.Timedelta(days=25), y), xytext=(x, y),
+                            arrowprops={"arrowstyle": "->", "color": style["color"], "linestyle": "dotted"})
+            _draw_estimate(ax, x, row, style)
+            marks.append((y, x, f"{row['claimant_name']}: {row['figure']}", style["color"]))
+        _label_column(ax, marks, top)
+        ax.set_title(rows["metric_label"].iloc[0], loc="left")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v)))
+        ax.set_ylabel("Troops (persons)")
+        ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    last = axes[-1, 0]
+    last.set_xlim(lo, hi)
+    last.xaxis.set_major_locator(mdates.MonthLocator())
+    last.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    last.set_xlabel("When the claimant made the estimate (its latest possible date)")
+    handles = [
+        plt.Line2D([], [], color="#444444", marker="o", linestyle="", label="point figure"),
+        plt.Line2D([], [], color="#444444", linewidth=3, label="range"),
+        plt.Line2D([], [], color="#444444", linestyle="dashed", label="'up to' figure"),
+        plt.Line2D([], [], color="#444444", linewidth=1.2, label="window in which it was stated"),
+        plt.Line2D([], [], color="#444444", linestyle="dotted", label="stated on or before that date"),
+    ]
+    fig.legend(handles=handles, loc="outside upper center", ncol=5, frameon=False, fontsize=8)
+    _source_line(fig, ds, _ordered_sources(ds, table))
+    return save(fig, stem)
+
+
+def _label_column(ax, marks, top) -> None:
+    """Label each mark just right of it; labels are spread vertically so none collide."""
+    if not marks:
+        return
+    gap = 0.085
+    marks = sorted(marks, key=lambda m: m[0])
+    positions = []
+    for y, *_ in marks:
+        want = y / top
+        positions.append(max(want, positions[-1] + gap) if positions else want)
+    overflow = positions[-1] - 0.98
+    if overflow > 0:
+        positions = [p - overflow for p in positions]
+    for (y, x, label, color), pos in zip(marks, positions):
+        ax.annotate(label, xy=(x, y), xycoords="data", xytext=(x + pd.Timedelta(days=8), pos),
+                    textcoords=("data", "axes fraction"), fontsize=8, va="center", ha="left", annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "alpha": 0.7, "shrinkB": 4})
+
+
+def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
+    used = {s for ids in frame["source_ids"] for s in ids}
+    return [s for s in ds.sources["source_id"] if s in used]
+
+
+def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
+    """Every casualty estimate on one shared scale, one row per estimate, grouped by metric."""
+    styles = claimant_styles(ds)
+    table = table.reset_index(drop=True)
+    n = len(table)
+    fig, ax = plt.subplots(figsize=(10, 0.45 * n + 1.8), layout="constrained")
+    labels, y = [], []
+    previous = None
+    pos = 0
+    for _, row in table.iterrows():
+        if previous is not None and row["metric"] != previous:
+            pos += 0.6
+        previous = row["metric"]
+        y.append(pos)
+        labels.append(f"{row['metric_label']} — {row['claimant_name']}")
+        _draw_estimate(ax, pos, row, styles[row["claimant"]], x_is_value=True)
+        value = row["value_high"] if pd.notna(row["value_high"]) else row["value_low"]
+        ax.annotate(row["figure"], (value, pos), xytext=(8, -3), textcoords="offset points", fontsize=8)
+        pos += 1
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(table[["value_low", "value_high"]].max().max() * 1.15, 1))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v)))
+    ax.set_xlabel("North Korean soldiers (persons)")
+    ax.set_title("Casualty estimates by claimant and metric")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _source_line(fig, ds, _ordered_sources(ds, table))
+    return save(fig, stem)
+
+
+def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", zoom: str = "2025-04-19",
+                   end: str = "2025-05-01") -> list[Path]:
+    """One row per event, in two panels: months up to ``zoom``, then day by day.
+
+    A day is a dot, a longer span a bar (hatched by kind of event), an event known
+    only to precede a date a dotted line ending in a bar. Events the articles date
+    differently carry a dagger and show every dating.
+    """
+    lo, mid, hi = pd.Timestamp(start), pd.Timestamp(zoom), pd.Timestamp(end)
+    shown = timeline[timeline["date_end"] >= lo].reset_index(drop=True)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.3 * len(shown) + 2.2), sharey=True, layout="constrained",
+                                      gridspec_kw={"width_ratios": [3, 2], "wspace": 0.02})
+    cat_colors = {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(CATEGORY_HATCH)}
+    for ax in (left, right):
+        for i, row in shown.iterrows():
+            color = cat_colors.get(row["category"], "#000000")
+            for dating in row["datings"]:
+                s, e, precision = dating["start"], dating["end"], dating["precision"]
+                if precision == "day":
+                    ax.plot(s + pd.Timedelta(hours=12), i, "o", color=color, markersize=5, zorder=3)
+                elif precision == "on_or_before" or pd.isna(s):
+                    ax.hlines(i, lo - pd.Timedelta(days=30), e + pd.Timedelta(days=1), color=color, linewidth=1, linestyles="dotted")
+                    ax.plot(e + pd.Timedelta(days=1), i, "|", color=color, markersize=9, markeredgewidth=2)
+                else:
+                    ax.barh(i, (e - s).days + 1, left=s, height=0.55, color=color, alpha=0.85,
+                            hatch=CATEGORY_HATCH.get(row["category"], ""), edgecolor="white", linewidth=0)
+        ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    left.set_xlim(lo, mid)
+    right.set_xlim(mid, hi)
+    left.xaxis.set_major_locator(mdates.MonthLocator())
+    left.xaxis.set_major_formatter(mdates.ConciseDateFormatter(left.xaxis.get_major_locator(), show_offset=False))
+    right.xaxis.set_major_locator(mdates.DayLocator(bymonthday=[21, 24, 26, 28, 30]))
+    right.xaxis.set_major_formatter(mdates.DateFormatter("%a\n%d"))
+    right.set_xlabel(f"{hi:%B %Y}", fontsize=9)
+    right.spines["left"].set_linestyle((0, (2, 2)))
+    right.tick_params(axis="y", length=0)
+    labels = [_short(r["label"]) + (" †" if len(r["datings"]) > 1 else "") for _, r in shown.iterrows()]
+    left.set_yticks(range(len(shown)), labels, fontsize=8)
+    left.set_ylim(len(shown) - 0.5, -0.5)
+    left.set_title(f"{lo:%B %Y} to {mid - pd.Timedelta(days=1):%d %B %Y}", loc="left", fontsize=10)
+    right.set_title(f"{mid:%d %B} to {hi:%d %B %Y}, day by day", loc="left", fontsize=10)
+    handles = [matplotlib.patches.Patch(facecolor=cat_colors[c], hatch=h, edgecolor="white", label=c)
+               for c, h in CATEGORY_HATCH.items() if c in set(shown["category"])]
+    handles += [plt.Line2D([], [], color="#555555", marker="o", linestyle="", label="dated to the day"),
+                plt.Line2D([], [], color="#555555", linestyle="dotted", marker="|", label="on or before a date"),
+                plt.Line2D([], [], color="white", label="† articles date it differently")]
+    fig.legend(handles=handles, loc="outside upper center", ncol=6, frameon=False, fontsize=8)
+    _source_line(fig, ds, _ordered_sources(ds, shown))
+    return save(fig, stem)
+
+
+def _short(label: str, limit: int = 62) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -1,0 +1,47 @@
+"""The chronology: one entry per event, with every article's dating of it.
+
+Rows of events.csv that share an ``event_key`` are one event reported by several
+articles. Where the articles date it differently, every dating is kept and shown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.formatting import when_text
+
+
+def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:
+    events = ds.events
+    if categories:
+        events = events[events["category"].isin(categories)]
+    rows = []
+    for key, group in events.groupby("event_key", sort=False):
+        group = group.sort_values("event_id")
+        first = group.iloc[0]
+        datings = []
+        for (start, end, precision), g in group.groupby(["date_start", "date_end", "date_precision"], dropna=False, sort=False):
+            datings.append({
+                "start": start, "end": end, "precision": precision,
+                "when": when_text(start, end, precision),
+                "source_ids": list(dict.fromkeys(g["source_id"])),
+                "basis": g.iloc[0]["date_basis"],
+            })
+        datings.sort(key=lambda d: (d["end"], d["start"] if pd.notna(d["start"]) else pd.Timestamp("1900-01-01")))
+        rows.append({
+            "event_key": key,
+            "label": first["description"],
+            "actor": first["actor"],
+            "category": first["category"],
+            "datings": datings,
+            "date_start": min((d["start"] for d in datings if pd.notna(d["start"])), default=pd.NaT),
+            "date_end": min(d["end"] for d in datings),
+            "source_ids": list(dict.fromkeys(group["source_id"])),
+            "event_ids": list(group["event_id"]),
+        })
+    columns = ["event_key", "label", "actor", "category", "datings", "date_start", "date_end", "source_ids", "event_ids"]
+    out = pd.DataFrame(rows, columns=columns)
+    if out.empty:
+        return out
+    out["_sort"] = out["date_start"].fillna(out["date_end"])
+    return out.sort_values(["_sort", "date_end", "event_key"]).drop(columns="_sort").reset_index(drop=True)

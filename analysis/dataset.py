@@ -1,0 +1,267 @@
+"""Load the claim dataset (a Frictionless Data Package) into typed pandas DataFrames.
+
+``load()`` validates before it returns: first the files themselves (present, non-empty,
+UTF-8, the right columns), then the schema with the ``frictionless`` library (types,
+enums, required fields, primary and foreign keys), then what a schema cannot say
+(``analysis.checks``). Any problem raises ``DataError`` listing every problem with its
+file, row and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.problems import DataError, Problem
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / "data"
+# The archive sits beside the project (a checkout of the steering repo's shared/).
+DEFAULT_ARCHIVE_DIR = ROOT.parent / "shared" / "sources"
+DESCRIPTOR = "datapackage.json"
+BIBFILE = "references.bib"
+# Python's csv module refuses fields over 128 KiB by default; a huge field should
+# instead be reported against the schema's maxLength, naming its row.
+csv.field_size_limit(2**31 - 1)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables, keyed by resource name, plus the package descriptor."""
+
+    tables: dict[str, pd.DataFrame]
+    descriptor: dict
+    data_dir: Path
+    archive_dir: Path
+    as_of: pd.Timestamp | None = None
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def schema(self, resource: str) -> dict:
+        for r in self.descriptor["resources"]:
+            if r["name"] == resource:
+                return r["schema"]
+        raise KeyError(resource)
+
+    def filtered(self, as_of: str | pd.Timestamp | None) -> Dataset:
+        """Only the claims and events known to have been stated by ``as_of``.
+
+        A claim counts when the latest possible date of its statement is on or before
+        ``as_of``; an event, when it ended by then. Disagreement quotes that concern a
+        dropped claim or event are dropped too, and so are disagreements left with
+        fewer than two sides (errors keep their single side).
+        """
+        if as_of is None or as_of == "":
+            return self
+        cutoff = pd.Timestamp(as_of)
+        t = dict(self.tables)
+        t["claims"] = t["claims"][t["claims"]["stated_end"] <= cutoff].reset_index(drop=True)
+        t["events"] = t["events"][t["events"]["date_end"] <= cutoff].reset_index(drop=True)
+        q = t["disagreement_quotes"]
+        keep = (q["claim_id"].isna() | q["claim_id"].isin(t["claims"]["claim_id"])) & (
+            q["event_id"].isna() | q["event_id"].isin(t["events"]["event_id"])
+        )
+        q = q[keep]
+        d = t["disagreements"]
+        sides = q.groupby("disagreement_id")["position"].nunique()
+        need = d["kind"].map(lambda k: 1 if k == "error" else 2)
+        d = d[d["disagreement_id"].map(sides).fillna(0).to_numpy() >= need.to_numpy()]
+        t["disagreements"] = d.reset_index(drop=True)
+        t["disagreement_quotes"] = q[q["disagreement_id"].isin(d["disagreement_id"])].reset_index(drop=True)
+        return replace(self, tables=t, as_of=cutoff)
+
+
+def load(data_dir: str | os.PathLike | None = None, archive_dir: str | os.PathLike | None = None) -> Dataset:
+    """Validate the data package in ``data_dir`` and return it as a ``Dataset``.
+
+    ``archive_dir`` is the folder of archived articles the quotes are checked against.
+    Raises ``DataError`` naming file, row and field of every problem found.
+    """
+    from analysis import checks  # imported here: checks needs Dataset's column helpers
+
+    data_dir = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
+    archive_dir = Path(archive_dir) if archive_dir else DEFAULT_ARCHIVE_DIR
+    if not data_dir.is_dir():
+        raise DataError([Problem(str(data_dir), None, None, "data folder not found")])
+    descriptor = _read_descriptor(data_dir)
+    with tempfile.TemporaryDirectory(prefix="claims-") as tmp:
+        problems = _normalise_files(data_dir, descriptor, Path(tmp))
+        if problems:
+            raise DataError(problems)
+        problems = _frictionless_problems(descriptor, Path(tmp))
+        if problems:
+            raise DataError(problems)
+        tables = {r["name"]: _typed_frame(Path(tmp) / r["path"], r["schema"]) for r in descriptor["resources"]}
+    dataset = Dataset(tables, descriptor, data_dir, archive_dir)
+    problems = checks.run_all(dataset)
+    if problems:
+        raise DataError(problems)
+    return dataset
+
+
+def _read_descriptor(data_dir: Path) -> dict:
+    path = data_dir / DESCRIPTOR
+    if not path.is_file():
+        raise DataError([Problem(DESCRIPTOR, None, None, f"file is missing from {data_dir}")])
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
+        names = [(r["name"], r["path"], r["schema"]["fields"]) for r in descriptor["resources"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError([Problem(DESCRIPTOR, None, None, f"not a valid data package descriptor ({exc})")]) from None
+    if not names:
+        raise DataError([Problem(DESCRIPTOR, None, None, "describes no resources")])
+    return descriptor
+
+
+def _normalise_files(data_dir: Path, descriptor: dict, out: Path) -> list[Problem]:
+    """Copy each CSV into ``out`` as BOM-less UTF-8 with LF endings; report file-level problems."""
+    problems: list[Problem] = []
+    for resource in descriptor["resources"]:
+        name = resource["path"]
+        src = data_dir / name
+        if not src.is_file():
+            problems.append(Problem(name, None, None, f"file is missing from {data_dir}"))
+            continue
+        raw = src.read_bytes()
+        if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
+            problems.append(Problem(name, None, None, "file is empty (a header row is required)"))
+            continue
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.append(_encoding_problem(name, raw, exc))
+            continue
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        header = next(csv.reader(io.StringIO(text)))
+        expected = [f["name"] for f in resource["schema"]["fields"]]
+        problems += _header_problems(name, header, expected)
+        (out / name).write_text(text, encoding="utf-8")
+    return problems
+
+
+def _encoding_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    row = raw.count(b"\n", 0, exc.start) + 1
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line_end = raw.find(b"\n", exc.start)
+    line = raw[line_start : None if line_end < 0 else line_end].decode("utf-8", errors="replace")
+    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+    column = None
+    for label, value in zip(next(csv.reader([header])), next(csv.reader([line]), [])):
+        if "\ufffd" in value:
+            column = label
+            break
+    byte = raw[exc.start : exc.start + 1].hex()
+    return Problem(name, row, column, f"is not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
+
+
+def _header_problems(name: str, header: list[str], expected: list[str]) -> list[Problem]:
+    problems = [Problem(name, 1, col, "column is missing from the header") for col in expected if col not in header]
+    problems += [
+        Problem(name, 1, col or f"#{i + 1}", "unexpected column in the header")
+        for i, col in enumerate(header)
+        if col not in expected
+    ]
+    dupes = {c for c in header if header.count(c) > 1}
+    problems += [Problem(name, 1, col, "column appears more than once in the header") for col in sorted(dupes)]
+    if not problems and header != expected:
+        problems.append(Problem(name, 1, None, "columns are out of order; expected: " + ", ".join(expected)))
+    return problems
+
+
+def _frictionless_problems(descriptor: dict, basepath: Path) -> list[Problem]:
+    from frictionless import FrictionlessException, Package
+
+    try:
+        package = Package(descriptor, basepath=str(basepath))
+        report = package.validate()
+    except FrictionlessException as exc:
+        return [Problem(DESCRIPTOR, None, None, f"frictionless could not read the package: {exc.error.message}")]
+    schemas = {r["name"]: r for r in descriptor["resources"]}
+    problems = []
+    for task in report.tasks:
+        resource = schemas.get(task.name, {"path": task.name, "schema": {}})
+        for error in task.errors:
+            problems.append(_from_frictionless(resource, error, schemas))
+    for error in report.errors:
+        problems.append(Problem(DESCRIPTOR, None, None, error.message))
+    return problems
+
+
+def _from_frictionless(resource: dict, error, schemas: dict) -> Problem:
+    """Turn a frictionless error into a Problem with a message a contributor can act on."""
+    name = resource["path"]
+    row = getattr(error, "row_number", None)
+    field_name = getattr(error, "field_name", None) or None
+    cell = getattr(error, "cell", None)
+    kind = error.type
+    fields = {f["name"]: f for f in resource["schema"].get("fields", [])}
+    if kind == "type-error":
+        ftype = fields.get(field_name, {}).get("type", "value")
+        hint = " (YYYY-MM-DD, a real calendar date)" if ftype == "date" else ""
+        message = f"'{_short(cell)}' is not a valid {ftype}{hint}"
+    elif kind == "constraint-error":
+        message = _constraint_message(fields.get(field_name, {}), cell, error.note)
+    elif kind == "primary-key":
+        key = resource["schema"].get("primaryKey", [])
+        field_name = ", ".join(key)
+        message = f"duplicate key: {error.note}"
+    elif kind == "foreign-key":
+        fk_fields = getattr(error, "field_names", None) or []
+        field_name = ", ".join(fk_fields) or None
+        values = ", ".join(f"'{v}'" for v in (getattr(error, "field_values", None) or []))
+        ref = getattr(error, "reference_name", "") or ""
+        target = schemas.get(ref, {}).get("path", ref)
+        message = f"{values} not found in {target}"
+    elif kind == "extra-cell":
+        message = "row has more cells than the header (a stray delimiter or an unquoted comma?)"
+    elif kind == "missing-cell":
+        message = "row has fewer cells than the header"
+    elif kind == "blank-row":
+        message = "blank row"
+    else:
+        message = error.message
+    return Problem(name, row, field_name, message)
+
+
+def _constraint_message(spec: dict, cell, note: str) -> str:
+    constraints = spec.get("constraints", {})
+    if '"required"' in note:
+        return "is required but empty"
+    if '"enum"' in note:
+        return f"'{_short(cell)}' is not one of: " + ", ".join(constraints.get("enum", []))
+    if '"pattern"' in note:
+        return f"'{_short(cell)}' does not match the pattern {constraints.get('pattern')}"
+    if '"maxLength"' in note:
+        return f"is {len(str(cell))} characters long; at most {constraints.get('maxLength')} allowed"
+    if '"minimum"' in note:
+        return f"'{_short(cell)}' is below the minimum {constraints.get('minimum')}"
+    return f"'{_short(cell)}' breaks the constraint: {note}"
+
+
+def _short(value, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _typed_frame(path: Path, schema: dict) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    for spec in schema["fields"]:
+        col = spec["name"]
+        if spec["type"] == "integer":
+            frame[col] = frame[col].astype("Int64")
+        elif spec["type"] == "date":
+            frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
+        else:
+            frame[col] = frame[col].astype("string")
+    return frame

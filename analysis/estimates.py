@@ -1,0 +1,180 @@
+"""Troop and casualty estimates: one row per distinct figure, citing every article that reports it.
+
+Two claim rows are the same estimate when the same claimant gives the same figure for
+the same metric, and their statement dates are compatible (one window contains the
+other). The estimate keeps the narrowest window: the reports then pin the date down
+together.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.formatting import figure_text, when_text
+
+TROOP_METRICS = ["deployed", "reinforcements"]
+CASUALTY_METRICS = ["killed", "wounded", "killed_or_wounded", "casualties"]
+_KEY = ["claimant", "subject", "metric", "value_low", "value_high"]
+
+
+def claims_with_vocab(ds) -> pd.DataFrame:
+    """Claims joined with their metric and claimant vocabulary rows."""
+    metrics = ds.metrics.rename(columns={"label": "metric_label", "unit": "metric_unit", "group": "metric_group"})
+    claimants = ds.claimants.rename(columns={"name": "claimant_name"})[["claimant_id", "claimant_name", "country"]]
+    out = ds.claims.merge(metrics, left_on="metric", right_on="metric_id", how="left")
+    return out.merge(claimants, left_on="claimant", right_on="claimant_id", how="left")
+
+
+def estimates(ds, metrics: list[str], subject: str = "north_korea", claimants: list[str] | None = None) -> pd.DataFrame:
+    """Distinct estimates for ``metrics``, in metric order, then by statement date and figure."""
+    claims = claims_with_vocab(ds)
+    claims = claims[claims["metric"].isin(metrics) & (claims["subject"] == subject)]
+    if claimants:
+        claims = claims[claims["claimant"].isin(claimants)]
+    rows = []
+    for _, group in claims.groupby(_KEY, dropna=False, sort=False):
+        for cluster in _compatible_clusters(group):
+            rows.append(_merge(cluster))
+    columns = [*_KEY, "metric_label", "claimant_name", "qualifier", "stated_start", "stated_end",
+               "stated_precision", "claim_ids", "source_ids", "attributions", "figure", "when", "n_sources"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(rows)[columns]
+    out["_m"] = out["metric"].map({m: i for i, m in enumerate(metrics)})
+    out["_sort_date"] = out["stated_start"].fillna(out["stated_end"])
+    out = out.sort_values(["_m", "_sort_date", "stated_end", "value_high", "claimant"], na_position="first")
+    return out.drop(columns=["_m", "_sort_date"]).reset_index(drop=True)
+
+
+# Stands in for the missing start of an 'on or before' window.
+_EARLIEST = pd.Timestamp("1900-01-01")
+
+
+def _width(row) -> pd.Timedelta:
+    start = row["stated_start"] if pd.notna(row["stated_start"]) else _EARLIEST
+    return row["stated_end"] - start
+
+
+def _contains(outer, inner) -> bool:
+    o_start = outer["stated_start"] if pd.notna(outer["stated_start"]) else _EARLIEST
+    i_start = inner["stated_start"] if pd.notna(inner["stated_start"]) else _EARLIEST
+    return o_start <= i_start and inner["stated_end"] <= outer["stated_end"]
+
+
+def _compatible_clusters(group: pd.DataFrame) -> list[list[pd.Series]]:
+    clusters: list[list[pd.Series]] = []
+    for _, row in sorted(group.iterrows(), key=lambda item: (_width(item[1]), item[1]["claim_id"])):
+        for cluster in clusters:
+            if _contains(row, cluster[0]):
+                cluster.append(row)
+                break
+        else:
+            clusters.append([row])
+    return clusters
+
+
+def _merge(cluster: list[pd.Series]) -> dict:
+    narrowest = cluster[0]
+    ordered = sorted(cluster, key=lambda r: r["claim_id"])
+    qualifiers = list(dict.fromkeys(r["qualifier"] for r in ordered))
+    row = {k: narrowest[k] for k in _KEY + ["metric_label", "claimant_name", "stated_start", "stated_end", "stated_precision"]}
+    row.update(
+        qualifier=" / ".join(qualifiers),
+        claim_ids=[r["claim_id"] for r in ordered],
+        source_ids=list(dict.fromkeys(r["source_id"] for r in ordered)),
+        attributions=list(dict.fromkeys(r["attribution"] for r in ordered if pd.notna(r["attribution"]))),
+        figure=figure_text(narrowest["value_low"], narrowest["value_high"], qualifiers[0]),
+        when=when_text(narrowest["stated_start"], narrowest["stated_end"], narrowest["stated_precision"]),
+    )
+    row["n_sources"] = len(row["source_ids"])
+    return row
+
+
+def spread(table: pd.DataFrame, metric: str) -> dict:
+    """Lowest and highest figure given for ``metric``, and who gave them.
+
+    An 'up to' figure counts by its upper bound only, an 'at least' one by its lower:
+    the spread is of the figures the articles actually print.
+    """
+    rows = table[table["metric"] == metric]
+    values = pd.concat([rows["value_low"], rows["value_high"]]).dropna()
+    if values.empty:
+        return {"n": 0, "low": None, "high": None, "claimants": [], "sources": [], "low_by": [], "high_by": []}
+    low, high = int(values.min()), int(values.max())
+
+    def by(value):
+        hit = rows[(rows["value_low"] == value) | (rows["value_high"] == value)]
+        return list(dict.fromkeys(hit["claimant_name"]))
+
+    return {
+        "n": len(rows),
+        "low": low,
+        "high": high,
+        "ratio": high / low if low else None,
+        "claimants": list(dict.fromkeys(rows["claimant_name"])),
+        "sources": list(dict.fromkeys(s for ids in rows["source_ids"] for s in ids)),
+        "low_by": by(low),
+        "high_by": by(high),
+    }
+
+
+def derived_figures(ds) -> pd.DataFrame:
+    """Figures computed from claims, each with its formula and inputs.
+
+    - killed + wounded, where one claimant gave both in one statement;
+    - killed as a share of deployed, where one claimant gave both in one statement;
+    - each killed-or-wounded and casualty figure as a share of the lowest and highest
+      deployment figure any claimant gave (a cross-claimant range, flagged as such).
+    """
+    claims = claims_with_vocab(ds)
+    claims = claims[claims["subject"] == "north_korea"]
+    rows = []
+    same_statement = ["source_id", "claimant", "stated_start", "stated_end"]
+    for _, group in claims.groupby(same_statement, dropna=False, sort=True):
+        by_metric = {m: g.iloc[0] for m, g in group.groupby("metric")}
+        if {"killed", "wounded"} <= by_metric.keys():
+            k, w = by_metric["killed"], by_metric["wounded"]
+            if _is_point(k) and _is_point(w):
+                rows.append(_derived("Killed plus wounded, one statement", "killed + wounded", [k, w],
+                                     int(k["value_high"]) + int(w["value_high"]), None, "persons"))
+        if {"killed", "deployed"} <= by_metric.keys():
+            k, d = by_metric["killed"], by_metric["deployed"]
+            if _is_point(k) and _is_point(d):
+                rows.append(_derived("Share of deployed troops killed, one statement", "killed ÷ deployed", [k, d],
+                                     int(k["value_high"]) / int(d["value_high"]), None, "share"))
+    deployed = claims[claims["metric"] == "deployed"]
+    bounds = pd.concat([deployed["value_low"], deployed["value_high"]]).dropna()
+    if not bounds.empty:
+        d_low = deployed.loc[(deployed["value_low"] == bounds.min()) | (deployed["value_high"] == bounds.min())].iloc[0]
+        d_high = deployed.loc[(deployed["value_low"] == bounds.max()) | (deployed["value_high"] == bounds.max())].iloc[0]
+        for _, c in claims[claims["metric"].isin(["killed_or_wounded", "casualties"])].iterrows():
+            if not _is_point(c):
+                continue
+            value = int(c["value_high"])
+            rows.append(_derived(
+                f"{c['metric_label']} ({c['claimant_name']}) as a share of deployed, across claimants",
+                f"{c['metric']} ÷ deployed (highest to lowest deployment figure)",
+                [c, d_high, d_low], value / int(bounds.max()), value / int(bounds.min()), "share"))
+    columns = ["name", "formula", "input_claims", "inputs", "sources", "low", "high", "unit"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _is_point(claim) -> bool:
+    return pd.notna(claim["value_low"]) and claim["value_low"] == claim["value_high"]
+
+
+def _derived(name, formula, inputs, low, high, unit) -> dict:
+    described = [
+        f"{c['metric']} = {figure_text(c['value_low'], c['value_high'], c['qualifier'])} ({c['claim_id']}, {c['claimant_name']})"
+        for c in inputs
+    ]
+    return {
+        "name": name,
+        "formula": formula,
+        "input_claims": [c["claim_id"] for c in inputs],
+        "inputs": described,
+        "sources": list(dict.fromkeys(c["source_id"] for c in inputs)),
+        "low": low,
+        "high": high if high is not None else low,
+        "unit": unit,
+    }

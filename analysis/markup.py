@@ -1,0 +1,48 @@
+"""Build MyST Markdown from data without letting the data become markup.
+
+Every data-derived string goes through ``text()``: backslash-escaping all ASCII
+punctuation makes Markdown, MyST roles, raw HTML and table pipes literal, and Sphinx
+then escapes the resulting text for HTML and for LaTeX alike.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+_PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def text(value) -> str:
+    """``value`` as literal MyST inline text (missing values become an em dash)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    flat = " ".join(str(value).split())
+    return _PUNCT.sub(r"\\\1", flat)
+
+
+def cite(source_ids: Iterable[str]) -> str:
+    """A parenthetical citation of the given BibTeX keys, in first-seen order."""
+    keys = list(dict.fromkeys(str(s) for s in source_ids if s))
+    if not keys:
+        return ""
+    for key in keys:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            raise ValueError(f"not a citation key: {key!r}")
+    return "{cite:p}`" + ",".join(keys) + "`"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown pipe table; cells must already be escaped with ``text()``."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def figure(stem: str, caption: str, alt: str, name: str) -> str:
+    """A MyST figure; ``stem.*`` lets HTML take the SVG and LaTeX the PDF."""
+    alt_line = " ".join(alt.split())
+    return f":::{{figure}} {stem}.*\n:alt: {alt_line}\n:name: {name}\n:width: 100%\n\n{caption}\n:::"

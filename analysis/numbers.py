@@ -1,0 +1,35 @@
+"""Read the figures printed in a quote, as digits ("14,000") or words ("ninety-two")."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+_DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,.])\d+(?![\d,]\d)")
+_WORDS = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(list(_UNITS)[1:10]) + r"))?"
+    r"|(" + "|".join(_UNITS) + r"))\b",
+    re.IGNORECASE,
+)
+
+
+def numbers_in(text: str) -> set[int]:
+    """Every whole number written in ``text``, in digits or in English words up to 99."""
+    found = {int(m.group().replace(",", "")) for m in _DIGITS.finditer(text)}
+    for m in _WORDS.finditer(text):
+        tens, unit, single = (g.lower() if g else g for g in m.groups())
+        if single:
+            found.add(_UNITS[single])
+        else:
+            found.add(_TENS[tens] + (_UNITS[unit] if unit else 0))
+    return found

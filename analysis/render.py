@@ -1,0 +1,191 @@
+"""Markdown for the book's tables and lists, built from the dataset.
+
+Notebooks display these strings with ``IPython.display.Markdown``; myst-nb parses them
+as MyST, so ``{cite:p}`` roles resolve against references.bib. Data values always pass
+through ``markup.text`` first.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.estimates import claims_with_vocab
+from analysis.formatting import figure_text, percent, when_text
+from analysis.markup import cite, figure, table, text
+
+QUALIFIER_WORDS = {"exact": "exact", "approximately": "approximately", "up_to": "up to", "between": "between",
+                   "at_least": "at least", "unquantified": "not quantified"}
+CLAIMANT_TYPE_WORDS = {"government": "government", "military": "military", "intelligence": "intelligence service",
+                       "analysts": "analysts", "media": "media", "unattributed": "unattributed"}
+
+
+def parameters_note(as_of, claimants=None) -> str:
+    scope = f"claims and events stated by {pd.Timestamp(as_of):%d %B %Y}" if as_of else "every claim and event in the dataset"
+    note = f"Computed from {text(scope)}"
+    if claimants:
+        note += f", claimants limited to {text(', '.join(claimants))}"
+    return f"*{note}.*"
+
+
+def _qualifier(q: str) -> str:
+    return " / ".join(QUALIFIER_WORDS.get(part, part) for part in q.split(" / "))
+
+
+def estimates_table(est: pd.DataFrame) -> str:
+    if est.empty:
+        return "*No estimate in this selection.*"
+    rows = [
+        [text(r["claimant_name"]), text(r["metric_label"]), f"**{text(r['figure'])}**", text(_qualifier(r["qualifier"])),
+         text(r["when"]), text(", ".join(r["claim_ids"])), cite(r["source_ids"])]
+        for _, r in est.iterrows()
+    ]
+    return table(["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Claim rows", "Reported by"], rows)
+
+
+def attribution_table(est: pd.DataFrame) -> str:
+    """How each article words the attribution of each estimate."""
+    rows = [[text(r["claimant_name"]), text(r["figure"]), text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
+             cite(r["source_ids"])] for _, r in est.iterrows()]
+    return table(["Claimant", "Figure", "Attribution as printed", "Reported by"], rows)
+
+
+def metric_definitions(ds, metrics: list[str]) -> str:
+    m = ds.metrics.set_index("metric_id")
+    return "\n".join(f"- **{text(m.loc[k, 'label'])}** (`{k}`): {text(m.loc[k, 'definition'])}" for k in metrics if k in m.index)
+
+
+def derived_table(derived: pd.DataFrame) -> str:
+    if derived.empty:
+        return "*No derived figure can be computed from this selection.*"
+    rows = []
+    for _, r in derived.iterrows():
+        if r["unit"] == "share":
+            result = percent(r["low"]) if r["low"] == r["high"] else f"{percent(min(r['low'], r['high']))}–{percent(max(r['low'], r['high']))}"
+        else:
+            result = f"{int(r['low']):,}"
+        rows.append([text(r["name"]), text(r["formula"]), "; ".join(text(i) for i in r["inputs"]), f"**{text(result)}**",
+                     cite(r["sources"])])
+    return table(["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"], rows)
+
+
+def timeline_table(tl: pd.DataFrame) -> str:
+    if tl.empty:
+        return "*No event in this selection.*"
+    rows = []
+    for _, r in tl.iterrows():
+        if len(r["datings"]) == 1:
+            when = text(r["datings"][0]["when"])
+        else:
+            when = "; ".join(f"{text(d['when'])} {cite(d['source_ids'])}" for d in r["datings"])
+        rows.append([when, text(r["label"]), text(r["actor"]), text(r["category"]), cite(r["source_ids"])])
+    return table(["Date", "Event", "Actor", "Kind", "Reported by"], rows)
+
+
+def date_resolution_table(ds) -> str:
+    """Each distinct relative dating, how it was resolved, and the basis given."""
+    ev = ds.events
+    seen, rows = set(), []
+    for _, r in ev.sort_values(["date_end", "event_id"]).iterrows():
+        key = (r["date_start"], r["date_end"], r["date_precision"], r["date_basis"])
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append([text(when_text(r["date_start"], r["date_end"], r["date_precision"])), text(r["date_precision"]),
+                     text(r["date_basis"]), cite([r["source_id"]])])
+    return table(["Resolved to", "Precision", "Basis in the text", "Example"], rows)
+
+
+def source_matrix(ds) -> str:
+    """Which article reported which figure: claim ids in the cells."""
+    claims = claims_with_vocab(ds)
+    sources = list(ds.sources["source_id"])
+    header = ["Figure", "Claimant"] + [cite([s]) for s in sources]
+    rows = []
+    grouped = claims.groupby(["metric", "value_low", "value_high", "claimant"], dropna=False, sort=False)
+    ordered = sorted(grouped, key=lambda kv: (kv[1]["metric_group"].iloc[0], kv[1]["metric"].iloc[0], kv[1]["claim_id"].min()))
+    for _, g in ordered:
+        first = g.iloc[0]
+        label = f"{first['metric_label']}: {figure_text(first['value_low'], first['value_high'], first['qualifier'])}"
+        cells = [text(", ".join(g[g["source_id"] == s]["claim_id"])) if (g["source_id"] == s).any() else "" for s in sources]
+        rows.append([text(label), text(first["claimant_name"]), *cells])
+    return table(header, rows)
+
+
+def sources_table(ds) -> str:
+    rows = [[cite([r["source_id"]]), text(r["author"]), text(r["outlet"]), text(r["title"]),
+             text(when_text(r["published_start"], r["published_end"], r["published_precision"])), text(r["archive_file"])]
+            for _, r in ds.sources.iterrows()]
+    return table(["Article", "Author", "Outlet", "Title", "Published", "Archived copy"], rows)
+
+
+KIND_WORDS = {"attribution": "Conflicting attribution", "figure": "Conflicting figures", "date": "Conflicting dates",
+              "place": "Conflicting place", "self_contradiction": "An article contradicts itself",
+              "error": "Error in an article", "wording": "Different wording of the same statement"}
+
+
+def disagreements(ds) -> str:
+    """Every disagreement: what is at stake, then the quotes of every side in a table."""
+    if ds.disagreements.empty:
+        return "*No disagreement in this selection.*"
+    quotes = ds.disagreement_quotes
+    parts = []
+    for _, d in ds.disagreements.iterrows():
+        q = quotes[quotes["disagreement_id"] == d["disagreement_id"]].sort_values("item")
+        parts.append(f"**{text(d['disagreement_id'])}. {text(d['topic'])}** ({text(KIND_WORDS.get(d['kind'], d['kind']))})\n")
+        parts.append(text(d["summary"]) + "\n")
+        if d["basis"] != "in-text":
+            parts.append(f"*Basis:* {text(d['basis'])}\n")
+        rows = [[text(r["position"]), f"“{text(r['quote'])}”", cite([r["source_id"]])] for _, r in q.iterrows()]
+        parts.append(table(["Side", "Quote", "Source"], rows) + "\n")
+    return "\n".join(parts)
+
+
+def vocabulary_table(ds, resource: str, columns: list[str], labels: list[str]) -> str:
+    frame = ds.tables[resource]
+    return table(labels, [[text(r[c]) for c in columns] for _, r in frame.iterrows()])
+
+
+def data_dictionary(descriptor: dict) -> str:
+    """One table per resource: every field, its type, constraints and meaning."""
+    parts = []
+    for res in descriptor["resources"]:
+        schema = res["schema"]
+        parts.append(f"**{text(res['path'])}**: {text(res.get('description', ''))}")
+        keys = [f"primary key: {', '.join(schema.get('primaryKey', []))}"]
+        keys += [f"{fk['fields']} → {fk['reference']['resource']}.{fk['reference']['fields']}" for fk in schema.get("foreignKeys", [])]
+        parts.append(f"*Keys:* {text('; '.join(keys))}\n")
+        rows = []
+        for f in schema["fields"]:
+            c = f.get("constraints", {})
+            cons = []
+            if c.get("required"):
+                cons.append("required")
+            if "enum" in c:
+                cons.append("one of: " + ", ".join(c["enum"]))
+            for k in ("pattern", "maxLength", "minimum"):
+                if k in c:
+                    cons.append(f"{k} {c[k]}")
+            rows.append([f"`{f['name']}`", text(f["type"]), text("; ".join(cons) or "—"), text(f.get("description", ""))])
+        parts.append(table(["Field", "Type", "Constraints", "Meaning"], rows) + "\n")
+    return "\n".join(parts)
+
+
+def downloads(descriptor: dict, data_prefix: str = "../data") -> str:
+    items = [f"- {{download}}`datapackage.json <{data_prefix}/datapackage.json>`: the Frictionless Data Package descriptor (schema of every table)"]
+    items += [f"- {{download}}`{r['path']} <{data_prefix}/{r['path']}>`: {text(r.get('description', ''))}" for r in descriptor["resources"]]
+    items.append(f"- {{download}}`references.bib <{data_prefix}/references.bib>`: the five articles in BibTeX")
+    return "\n".join(items)
+
+
+def alt_summary(est: pd.DataFrame) -> str:
+    """Plain-text list of what a chart shows, for its alt text."""
+    return "; ".join(f"{r['metric_label']}, {r['claimant_name']}: {r['figure']} ({r['when']})" for _, r in est.iterrows()) + "."
+
+
+def figure_block(ds, est: pd.DataFrame, stem: str, name: str, caption: str, alt: str, source_ids=None) -> str:
+    """A captioned figure whose caption cites every article the chart draws on."""
+    if source_ids is None:
+        source_ids = [s for ids in est["source_ids"] for s in ids]
+    sources = cite(sorted(set(source_ids), key=list(ds.sources["source_id"]).index))
+    full = f"{text(caption)} Sources: {sources}. Data: claims.csv and events.csv in the [data package](method.ipynb)."
+    return figure(stem, full, alt, name)

@@ -1,0 +1,91 @@
+"""The headline numbers of the summary page, as strings ready to glue into prose."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.chronology import timeline
+from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
+from analysis.formatting import number
+from analysis.markup import cite, table, text
+
+HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
+NONE = "none stated"
+
+
+def _names(names: list[str]) -> str:
+    if not names:
+        return "no one"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def headlines(ds) -> dict[str, str]:
+    """Every number the summary prose uses, keyed for myst-nb ``glue``."""
+    out = {
+        "n_sources": str(len(ds.sources)),
+        "n_claims": str(len(ds.claims)),
+        "n_events": str(len(ds.events)),
+        "n_disagreements": str(len(ds.disagreements)),
+    }
+    tl = timeline(ds)
+    ack = tl[tl["event_key"] == "nk_acknowledgement"]
+    out["ack_date"] = ack.iloc[0]["datings"][0]["when"] if not ack.empty else "an undated day"
+    est = estimates(ds, HEADLINE_METRICS)
+    for metric in HEADLINE_METRICS:
+        s = spread(est, metric)
+        if s["n"] == 0:
+            out.update({f"{metric}_range": NONE, f"{metric}_n": "0", f"{metric}_claimants": "no one",
+                        f"{metric}_low_by": "no one", f"{metric}_high_by": "no one", f"{metric}_ratio": "—"})
+            continue
+        out[f"{metric}_range"] = number(s["low"]) if s["low"] == s["high"] else f"{number(s['low'])} to {number(s['high'])}"
+        out[f"{metric}_n"] = str(s["n"])
+        out[f"{metric}_n_claimants"] = str(len(s["claimants"]))
+        out[f"{metric}_claimants"] = _names(s["claimants"])
+        out[f"{metric}_low_by"] = _names(s["low_by"])
+        out[f"{metric}_high_by"] = _names(s["high_by"])
+        out[f"{metric}_ratio"] = f"{s['ratio']:.1f}" if s.get("ratio") else "—"
+    conflicts = attribution_conflicts(ds)
+    out["n_attribution_conflicts"] = str(len(conflicts))
+    out["attribution_conflicts"] = "; ".join(
+        f"{c['figure']} {c['metric_label'].lower()}, credited to {_names(c['claimants'])}" for c in conflicts) or "none"
+    return out
+
+
+def attribution_conflicts(ds) -> list[dict]:
+    """Figures that different articles credit to different claimants."""
+    est = estimates(ds, HEADLINE_METRICS)
+    out = []
+    for (metric, low, high), g in est.groupby(["metric", "value_low", "value_high"], dropna=False, sort=False):
+        if g["claimant"].nunique() > 1:
+            out.append({"metric": metric, "metric_label": g["metric_label"].iloc[0], "figure": g["figure"].iloc[0],
+                        "claimants": list(dict.fromkeys(g["claimant_name"])),
+                        "sources": list(dict.fromkeys(s for ids in g["source_ids"] for s in ids))})
+    return out
+
+
+def headline_table(ds) -> str:
+    """Lowest and highest figure per metric, with who gave them and every reporting article."""
+    est = estimates(ds, HEADLINE_METRICS)
+    rows = []
+    for metric in HEADLINE_METRICS:
+        s = spread(est, metric)
+        if s["n"] == 0:
+            continue
+        label = est[est["metric"] == metric]["metric_label"].iloc[0]
+        rows.append([text(label), f"**{number(s['low'])}** ({text(_names(s['low_by']))})",
+                     f"**{number(s['high'])}** ({text(_names(s['high_by']))})", str(s["n"]), cite(s["sources"])])
+    if not rows:
+        return "*No estimate in this selection.*"
+    return table(["Metric", "Lowest (from)", "Highest (from)", "Estimates", "Reported by"], rows)
+
+
+def glue_all(values: dict[str, str]) -> None:
+    """Glue every value as plain text (never a NumPy scalar, whose repr breaks the formatter)."""
+    from myst_nb import glue
+
+    for key, value in values.items():
+        glue(key, str(value), display=False)
+
+
+def as_frame(values: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"key": list(values), "value": list(values.values())})
