@@ -49,8 +49,10 @@ rerun: $(STAMP)
 	$(JB) build "$(VARIANT)" $(JB_FLAGS) --builder html
 	@echo "HTML: $(VARIANT)/_build/html/index.html"
 
+# Unit and dataset tests, the warning-free book build, and nbval on the committed
+# notebooks in book/ (not regenerated first: a stale notebook must fail).
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest tests book/*.ipynb --nbval --nbval-current-env
 
 clean:
 	rm -rf _build .pytest_cache

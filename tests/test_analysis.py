@@ -1,0 +1,126 @@
+"""Unit tests of the analysis modules on the real dataset."""
+
+import pandas as pd
+import pytest
+
+from analysis import charts, render, summary
+from analysis.chronology import timeline
+from analysis.markup import text
+from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, derived_figures, estimates, spread
+
+
+@pytest.fixture(scope="module")
+def troops(dataset):
+    return estimates(dataset, TROOP_METRICS)
+
+
+def test_same_figure_from_two_articles_is_one_estimate_citing_both(troops):
+    row = troops[(troops["claimant"] == "ua_officials") & (troops["metric"] == "deployed")]
+    assert len(row) == 1
+    assert row.iloc[0]["figure"] == "14,000"
+    assert row.iloc[0]["source_ids"] == ["defencetalks2025", "pandit2025"]
+    # 001 gives no date, 004 says "earlier this year": together they date the statement
+    assert row.iloc[0]["when"] == "1 Jan – 27 Apr 2025"
+
+
+def test_same_figure_from_different_claimants_stays_two_rows(troops):
+    reinforcements = troops[troops["metric"] == "reinforcements"]
+    assert sorted(reinforcements["claimant"]) == ["sk_military", "ua_officials"]
+    assert set(reinforcements["figure"]) == {"3,000"}
+
+
+def test_claimant_filter(dataset):
+    only = estimates(dataset, TROOP_METRICS, claimants=["zelensky"])
+    assert list(only["figure"]) == ["10,000"]
+
+
+def test_spread_of_deployment_estimates(troops):
+    s = spread(troops, "deployed")
+    assert (s["low"], s["high"]) == (10000, 14000)
+    assert s["ratio"] == pytest.approx(1.4)
+    assert s["high_by"] == ["Ukrainian officials"]
+    assert len(s["sources"]) == 5
+
+
+def test_derived_figures_show_formula_inputs_and_results(dataset):
+    d = derived_figures(dataset).set_index("name")
+    nis = d.loc["Killed plus wounded, one statement"]
+    assert (nis["low"], nis["formula"]) == (3000, "killed + wounded")
+    assert nis["input_claims"] == list(dataset.claims[dataset.claims["claimant"] == "sk_nis"]["claim_id"])
+    share = d.loc["Share of deployed troops killed, one statement"]
+    assert share["low"] == pytest.approx(1000 / 11000)
+    cross = d[d.index.str.contains("across claimants")]
+    assert len(cross) == 3  # two 4,000 killed-or-wounded claims and the 1,200 casualties
+    assert cross["low"].min() == pytest.approx(1200 / 14000)
+    assert cross["high"].max() == pytest.approx(4000 / 10000)
+
+
+def test_timeline_keeps_every_dating_of_an_event(dataset):
+    tl = timeline(dataset).set_index("event_key")
+    state = tl.loc["us_state_dept_statement"]
+    assert {d["when"] for d in state["datings"]} == {"27 Apr 2025", "28 Apr – 29 Apr 2025"}
+    assert tl.loc["nk_acknowledgement", "source_ids"] == list(dataset.sources["source_id"].sort_values(key=lambda s: s.map(
+        {k: i for i, k in enumerate(["suciu2025", "defencetalks2025", "martel2025", "unsigned2025", "pandit2025"])})))
+    starts = timeline(dataset)["date_start"].fillna(timeline(dataset)["date_end"])
+    assert starts.is_monotonic_increasing
+
+
+def test_charts_are_byte_reproducible(dataset, tmp_path, troops):
+    first = charts.troop_chart(dataset, troops, tmp_path / "a" / "troops")
+    second = charts.troop_chart(dataset, troops, tmp_path / "b" / "troops")
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()
+    svg = first[0].read_text()
+    assert "<dc:date>" not in svg and "Sources:" in svg
+
+
+def test_every_chart_names_its_sources(dataset, tmp_path):
+    cas = estimates(dataset, CASUALTY_METRICS)
+    svg = charts.casualty_chart(dataset, cas, tmp_path / "cas")[0].read_text()
+    for sid in {s for ids in cas["source_ids"] for s in ids}:
+        assert sid in svg
+    svg = charts.timeline_chart(dataset, timeline(dataset), tmp_path / "tl")[0].read_text()
+    assert "Sources:" in svg
+
+
+def test_estimate_table_cites_every_row(troops):
+    md = render.estimates_table(troops)
+    body = md.splitlines()[2:]
+    assert len(body) == len(troops)
+    assert all("{cite:p}`" in line for line in body)
+    assert f"**{text('10,000–12,000')}**" in md and f"**{text('up to 12,000')}**" in md
+
+
+def test_summary_numbers_match_the_tables(dataset, troops):
+    values = summary.headlines(dataset)
+    assert values["deployed_range"] == "10,000 to 14,000"
+    assert values["killed_range"] == "300 to 1,000"
+    assert values["killed_or_wounded_range"] == "4,000"
+    assert values["casualties_range"] == "1,200"
+    assert values["ack_date"] == "28 Apr 2025"
+    assert values["n_claims"] == str(len(dataset.claims))
+    assert values["n_attribution_conflicts"] == "2"
+    table = summary.headline_table(dataset)
+    assert "**10,000**" in table and "**14,000**" in table
+    assert all(isinstance(v, str) for v in values.values())
+
+
+def test_summary_survives_an_early_as_of(dataset):
+    values = summary.headlines(dataset.filtered("2024-10-31"))
+    assert values["deployed_range"] == "10,000"
+    assert values["killed_range"] == summary.NONE
+
+
+def test_planted_markup_in_data_stays_literal(dataset):
+    planted = "<script>alert(1)</script> **x** | {cite:p}`suciu2025` [l](u) % & _ # $ \\"
+    claims = dataset.claims.copy()
+    claims["attribution"] = planted
+    claimants = dataset.claimants.copy()
+    claimants["name"] = planted
+    ds = type(dataset)({**dataset.tables, "claims": claims, "claimants": claimants}, dataset.descriptor,
+                       dataset.data_dir, dataset.archive_dir)
+    for md in (render.estimates_table(estimates(ds, TROOP_METRICS)), render.attribution_table(estimates(ds, TROOP_METRICS))):
+        assert "\\<script\\>" in md and "\\*\\*x\\*\\*" in md and "\\{cite\\:p\\}\\`suciu2025\\`" in md
+        assert "<script>" not in md and "**x**" not in md
+        # a planted pipe must not add a table column
+        assert pd.Series(md.splitlines()).str.count(r"(?<!\\)\|").nunique() == 1

@@ -1,0 +1,119 @@
+"""The book builds with zero warnings, and the rendered pages show what a reader needs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from analysis import summary
+from analysis.dataset import ROOT
+
+CHAPTERS = {"summary": "North Korean troops in Kursk", "troops": "Troop estimates", "casualties": "Casualty estimates",
+            "chronology": "Chronology", "sources": "Sources and disagreements", "method": "Method and data",
+            "bibliography": "Bibliography"}
+
+
+class _Text(HTMLParser):
+    """Visible text of the article body, skipping scripts and styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    main = html[html.find('<article class="bd-article"'):]
+    parser = _Text()
+    parser.feed(main)
+    return " ".join("".join(parser.parts).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "-n", "-W", "--keep-going",
+                             "--builder", "html"], capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-4000:]
+    return out / "_build" / "html", log
+
+
+def page(built, name: str) -> str:
+    return (built[0] / "book" / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_build_has_zero_warnings(built):
+    assert not re.search(r"WARNING|ERROR", built[1]), [l for l in built[1].splitlines() if "WARNING" in l or "ERROR" in l]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_chapter_renders_with_citations_resolved(built, name):
+    html = page(built, name)
+    text = visible_text(html)
+    assert CHAPTERS[name] in text
+    assert "??" not in text
+    assert "{cite" not in text and "{glue" not in text and ":::" not in text
+    if name not in ("bibliography",):
+        assert 'class="reference internal"' in html
+
+
+@pytest.mark.parametrize("name", ["troops", "casualties", "chronology"])
+def test_chart_pages_show_a_captioned_figure_with_alt_text_and_sources(built, name):
+    html = page(built, name)
+    img = re.search(r'<img alt="([^"]+)" src="([^"]+\.svg)"', html)
+    assert img and len(img.group(1)) > 40, "an SVG chart with a real alt text"
+    assert (built[0] / "book" / img.group(2)).resolve().is_file()
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
+    assert "Sources:" in caption and 'href="bibliography.html#id' in caption
+
+
+def test_bibliography_lists_the_five_articles(built):
+    text = visible_text(page(built, "bibliography"))
+    for label in ("Suc25", "Def25", "Mar25", "Uns25", "Pan25"):
+        assert f"[{label}]" in text
+    assert "North Korea admits its forces are on the front lines of Ukraine" in text
+
+
+def test_summary_numbers_match_the_dataset(built, dataset):
+    text = visible_text(page(built, "summary"))
+    values = summary.headlines(dataset)
+    for key in ("deployed_range", "killed_range", "killed_or_wounded_range", "casualties_range", "ack_date", "n_claims"):
+        assert values[key] in text, key
+    assert f"put the number of North Korean troops sent at {values['deployed_range']}" in text
+
+
+def test_tables_show_every_estimate(built, dataset):
+    text = visible_text(page(built, "troops"))
+    for figure in ("14,000", "11,000", "10,000–12,000", "up to 12,000", "3,000"):
+        assert figure in text
+
+
+def test_data_is_downloadable(built):
+    html = page(built, "method")
+    for name in ("claims.csv", "events.csv", "sources.csv", "datapackage.json", "references.bib"):
+        link = re.search(rf'href="([^"]*_downloads/[^"]*/{re.escape(name)})"', html)
+        assert link, name
+        assert (built[0] / "book" / link.group(1)).resolve().is_file()
+
+
+def test_no_sample_launch_buttons(built):
+    html = page(built, "summary")
+    assert "mybinder.org" not in html and "executablebooks/jupyter-book" not in html

@@ -1,0 +1,115 @@
+"""The papermill run is all-or-nothing, and nbval catches a changed figure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import pipeline
+from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT
+
+from conftest import read_rows, write_rows
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def variant(tmp_path) -> Path:
+    """A variant book root whose book/ holds a known published state."""
+    out = tmp_path / "variant"
+    (out / "book").mkdir(parents=True)
+    (out / "book" / "published.ipynb").write_text("{}")
+    return out
+
+
+def test_a_failing_notebook_leaves_book_untouched(variant, tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("summary", "troops"):
+        shutil.copy(pipeline.TEMPLATES_DIR / f"{name}.ipynb", templates)
+    broken = nbformat.read(templates / "troops.ipynb", as_version=4)
+    broken.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"))
+    nbformat.write(broken, templates / "troops.ipynb")
+    monkeypatch.setattr(pipeline, "TEMPLATES_DIR", templates)
+    monkeypatch.setattr(pipeline, "CHAPTERS", ["summary", "troops"])
+    before = snapshot(variant / "book")
+    with pytest.raises(pipeline.BuildError, match="troops.ipynb: RuntimeError: planted failure"):
+        pipeline.build(out_root=variant)
+    assert snapshot(variant / "book") == before
+    assert not list(variant.glob(".book-*")), "staging folders must be cleaned up"
+
+
+def test_a_successful_build_replaces_book_and_normalises(variant, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHAPTERS", ["summary"])
+    book = pipeline.build(out_root=variant, as_of="2025-01-31")
+    assert sorted(p.name for p in book.iterdir()) == ["bibliography.md", "figures", "summary.ipynb"]
+    nb = json.loads((book / "summary.ipynb").read_text())
+    assert nb["metadata"]["parameters"] == {"as_of": "2025-01-31"}
+    assert "papermill" not in nb["metadata"]
+    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert injected and injected[0]["id"] == "injected-parameters" and "remove-cell" in injected[0]["metadata"]["tags"]
+    assert all("execution" not in c["metadata"] and "papermill" not in c["metadata"] for c in nb["cells"])
+    assert "stated by 31 January 2025" in json.dumps(nb)
+
+
+def test_templates_are_stripped_and_parameterised():
+    for name in pipeline.CHAPTERS:
+        nb = nbformat.read(pipeline.TEMPLATES_DIR / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), name
+        params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+        assert len(params) == 1 and "data_dir" in params[0].source and "as_of" in params[0].source, name
+
+
+def test_committed_notebooks_match_templates():
+    """Every template has its executed notebook in book/, and nothing else is there."""
+    executed = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
+    assert executed == sorted(pipeline.CHAPTERS)
+    for name in pipeline.CHAPTERS:
+        template = nbformat.read(pipeline.TEMPLATES_DIR / f"{name}.ipynb", as_version=4)
+        book = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
+        assert [c.source for c in template.cells] == [c.source for c in book.cells], f"book/{name}.ipynb is stale: run make book"
+
+
+def _nbval(notebook: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+                           "-q", str(notebook)], capture_output=True, text=True, cwd=notebook.parent)
+
+
+def test_nbval_fails_when_a_figure_changes(tmp_path):
+    """The regression test has teeth: a changed figure fails nbval until the book is rebuilt."""
+    book, data, archive = tmp_path / "book", tmp_path / "data", tmp_path / "sources"
+    shutil.copytree(ROOT / "book", book)
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(DEFAULT_ARCHIVE_DIR, archive)
+    notebook = book / "troops.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source = params.source.replace('archive_dir = ""', f'archive_dir = "{archive}"')
+    nbformat.write(nb, notebook)
+    control = _nbval(notebook)
+    assert control.returncode == 0, control.stdout[-2000:]
+
+    # a consistent correction: the article, every quote of that sentence, and the figure
+    article = archive / "004_91b4e091b11de2f2.txt"
+    article.write_text(article.read_text(encoding="utf-8").replace("some 14,000", "some 15,000"), encoding="utf-8")
+    for csv_file in data.glob("*.csv"):
+        csv_file.write_text(csv_file.read_text(encoding="utf-8").replace("some 14,000", "some 15,000"), encoding="utf-8")
+    rows = read_rows(data / "claims.csv")
+    claim = next(r for r in rows if r["source_id"] == "pandit2025" and r["value_high"] == "14000")
+    claim["value_low"] = claim["value_high"] = "15000"
+    write_rows(data / "claims.csv", rows)
+    changed = _nbval(notebook)
+    assert changed.returncode != 0
+    assert "Cell outputs differ" in changed.stdout
+    assert "DataError" not in changed.stdout, "the data must stay valid: only the outputs may differ"
+    assert "15\\,000" in changed.stdout

@@ -1,0 +1,111 @@
+"""Unit tests of the small helpers: number reading, formatting, escaping, citations."""
+
+import string
+
+import pandas as pd
+import pytest
+
+from analysis.formatting import figure_text, when_text
+from analysis.markup import cite, figure, table, text
+from analysis.numbers import numbers_in
+from analysis.problems import DataError, Problem
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("some 14,000 North Koreans were deployed", {14000}),
+        ("between 10,000 and 12,000 North Korean troops", {10000, 12000}),
+        ("around ninety-two settlements and around 1,250 square kilometers", {92, 1250}),
+        ("captured two North Korean soldiers", {2}),
+        ("a unit comprising 25 North Korean soldiers", {25}),
+        ("Ninety two", {92}),
+        ("about 300 killed and another 2,700 had been injured", {300, 2700}),
+        ("dozens of soldiers", set()),
+    ],
+)
+def test_numbers_in_reads_digits_and_words(quote, expected):
+    assert expected <= numbers_in(quote)
+    if not expected:
+        assert numbers_in(quote) == set()
+
+
+def test_numbers_in_does_not_split_grouped_digits():
+    assert numbers_in("14,000") == {14000}
+    assert 14 not in numbers_in("14,000") and 0 not in numbers_in("14,000")
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "qualifier", "expected"),
+    [
+        (10000, 12000, "between", "10,000–12,000"),
+        (pd.NA, 12000, "up_to", "up to 12,000"),
+        (5, pd.NA, "at_least", "at least 5"),
+        (14000, 14000, "approximately", "14,000"),
+        (pd.NA, pd.NA, "unquantified", "not quantified"),
+    ],
+)
+def test_figure_text_keeps_ranges_as_ranges(low, high, qualifier, expected):
+    assert figure_text(low, high, qualifier) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "expected"),
+    [
+        ("2025-04-28", "2025-04-28", "day", "28 Apr 2025"),
+        ("2025-01-01", "2025-01-31", "month", "Jan 2025"),
+        ("2024-09-01", "2024-11-30", "season", "Sep–Nov 2024"),
+        ("2025-04-21", "2025-04-27", "week", "week of 21 Apr 2025"),
+        ("2024-01-01", "2024-12-31", "year", "2024"),
+        ("2025-01-01", "2025-04-27", "interval", "1 Jan – 27 Apr 2025"),
+        (None, "2025-04-28", "on_or_before", "by 28 Apr 2025"),
+    ],
+)
+def test_when_text_shows_precision(start, end, precision, expected):
+    ts = lambda v: pd.Timestamp(v) if v else pd.NaT  # noqa: E731
+    assert when_text(ts(start), ts(end), precision) == expected
+
+
+@pytest.mark.parametrize(
+    "planted",
+    ["<script>alert(1)</script>", "**bold**", "a | b", "`code`", "[x](http://example.org)",
+     "{cite:p}`suciu2025`", "100% & co_op #1 $5 \\emph{x}", "<img src=x onerror=alert(1)>"],
+)
+def test_text_escapes_every_markup_character(planted):
+    escaped = text(planted)
+    unescaped, i = [], 0
+    while i < len(escaped):
+        ch = escaped[i]
+        if ch == "\\":
+            assert escaped[i + 1] in string.punctuation, escaped
+            unescaped.append(escaped[i + 1])
+            i += 2
+        else:
+            assert ch not in string.punctuation, f"unescaped {ch!r} in {escaped!r}"
+            unescaped.append(ch)
+            i += 1
+    assert "".join(unescaped) == planted
+
+
+def test_text_flattens_newlines_and_marks_missing_values():
+    assert text("a\nb\r\nc") == "a b c"
+    assert text(None) == "—" and text(pd.NA) == "—"
+
+
+def test_cite_dedupes_in_order_and_rejects_bad_keys():
+    assert cite(["b", "a", "b"]) == "{cite:p}`b,a`"
+    assert cite([]) == ""
+    with pytest.raises(ValueError):
+        cite(["bad key`}"])
+
+
+def test_table_and_figure_markup():
+    assert table(["A", "B"], [["1", "2"]]).splitlines() == ["| A | B |", "|---|---|", "| 1 | 2 |"]
+    block = figure("figures/x", "Caption.", "Alt\ntext", "fig-x")
+    assert block.startswith(":::{figure} figures/x.*") and ":alt: Alt text" in block and block.endswith(":::")
+
+
+def test_data_error_lists_problems_sorted_and_deduplicated():
+    err = DataError([Problem("b.csv", 3, "x", "bad"), Problem("a.csv", 2, "y", "worse"), Problem("b.csv", 3, "x", "bad")])
+    assert [p.file for p in err.problems] == ["a.csv", "b.csv"]
+    assert "a.csv, row 2, field 'y': worse" in str(err)
