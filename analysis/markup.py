@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+# Shown in a table cell that has nothing in it (a list-table item cannot be empty).
+EMPTY = "—"
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
@@ -35,10 +37,23 @@ def cite(source_ids: Iterable[str]) -> str:
     return "{cite:p}`" + ",".join(keys) + "`"
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A Markdown pipe table; cells must already be escaped with ``text()``."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int] | None = None) -> str:
+    """A MyST list-table; cells must already be escaped with ``text()``.
+
+    A list-table rather than a pipe table because it carries column widths: LaTeX then
+    wraps long cells in proportional columns instead of running off the page.
+    """
+    widths = list(widths) if widths else [1] * len(header)
+    if len(widths) != len(header):
+        raise ValueError("one width per column")
+    lines = ["::::{list-table}", ":header-rows: 1", f":widths: {' '.join(str(w) for w in widths)}", ""]
+    for row in [list(header), *rows]:
+        if len(row) != len(header):
+            raise ValueError("every row needs one cell per column")
+        for i, cell in enumerate(row):
+            content = " ".join(str(cell).split()) or EMPTY
+            lines.append(("* - " if i == 0 else "  - ") + content)
+    lines.append("::::")
     return "\n".join(lines)
 
 

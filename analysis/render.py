@@ -39,14 +39,15 @@ def estimates_table(est: pd.DataFrame) -> str:
          text(r["when"]), text(", ".join(r["claim_ids"])), cite(r["source_ids"])]
         for _, r in est.iterrows()
     ]
-    return table(["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Claim rows", "Reported by"], rows)
+    return table(["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Claim rows", "Reported by"], rows,
+                 widths=[22, 16, 12, 12, 14, 10, 14])
 
 
 def attribution_table(est: pd.DataFrame) -> str:
     """How each article words the attribution of each estimate."""
     rows = [[text(r["claimant_name"]), text(r["figure"]), text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
              cite(r["source_ids"])] for _, r in est.iterrows()]
-    return table(["Claimant", "Figure", "Attribution as printed", "Reported by"], rows)
+    return table(["Claimant", "Figure", "Attribution as printed", "Reported by"], rows, widths=[28, 14, 40, 18])
 
 
 def metric_definitions(ds, metrics: list[str]) -> str:
@@ -65,7 +66,7 @@ def derived_table(derived: pd.DataFrame) -> str:
             result = f"{int(r['low']):,}"
         rows.append([text(r["name"]), text(r["formula"]), "; ".join(text(i) for i in r["inputs"]), f"**{text(result)}**",
                      cite(r["sources"])])
-    return table(["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"], rows)
+    return table(["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"], rows, widths=[22, 16, 34, 12, 16])
 
 
 def timeline_table(tl: pd.DataFrame) -> str:
@@ -78,7 +79,7 @@ def timeline_table(tl: pd.DataFrame) -> str:
         else:
             when = "; ".join(f"{text(d['when'])} {cite(d['source_ids'])}" for d in r["datings"])
         rows.append([when, text(r["label"]), text(r["actor"]), text(r["category"]), cite(r["source_ids"])])
-    return table(["Date", "Event", "Actor", "Kind", "Reported by"], rows)
+    return table(["Date", "Event", "Actor", "Kind", "Reported by"], rows, widths=[22, 38, 16, 10, 14])
 
 
 def date_resolution_table(ds) -> str:
@@ -92,7 +93,7 @@ def date_resolution_table(ds) -> str:
         seen.add(key)
         rows.append([text(when_text(r["date_start"], r["date_end"], r["date_precision"])), text(r["date_precision"]),
                      text(r["date_basis"]), cite([r["source_id"]])])
-    return table(["Resolved to", "Precision", "Basis in the text", "Example"], rows)
+    return table(["Resolved to", "Precision", "Basis in the text", "Example"], rows, widths=[16, 12, 60, 12])
 
 
 def source_matrix(ds) -> str:
@@ -106,16 +107,16 @@ def source_matrix(ds) -> str:
     for _, g in ordered:
         first = g.iloc[0]
         label = f"{first['metric_label']}: {figure_text(first['value_low'], first['value_high'], first['qualifier'])}"
-        cells = [text(", ".join(g[g["source_id"] == s]["claim_id"])) if (g["source_id"] == s).any() else "" for s in sources]
+        cells = [text(", ".join(g[g["source_id"] == s]["claim_id"])) for s in sources]
         rows.append([text(label), text(first["claimant_name"]), *cells])
-    return table(header, rows)
+    return table(header, rows, widths=[26, 24] + [10] * len(sources))
 
 
 def sources_table(ds) -> str:
     rows = [[cite([r["source_id"]]), text(r["author"]), text(r["outlet"]), text(r["title"]),
              text(when_text(r["published_start"], r["published_end"], r["published_precision"])), text(r["archive_file"])]
             for _, r in ds.sources.iterrows()]
-    return table(["Article", "Author", "Outlet", "Title", "Published", "Archived copy"], rows)
+    return table(["Article", "Author", "Outlet", "Title", "Published", "Archived copy"], rows, widths=[9, 14, 17, 24, 14, 22])
 
 
 KIND_WORDS = {"attribution": "Conflicting attribution", "figure": "Conflicting figures", "date": "Conflicting dates",
@@ -136,13 +137,13 @@ def disagreements(ds) -> str:
         if d["basis"] != "in-text":
             parts.append(f"*Basis:* {text(d['basis'])}\n")
         rows = [[text(r["position"]), f"“{text(r['quote'])}”", cite([r["source_id"]])] for _, r in q.iterrows()]
-        parts.append(table(["Side", "Quote", "Source"], rows) + "\n")
+        parts.append(table(["Side", "Quote", "Source"], rows, widths=[24, 62, 14]) + "\n")
     return "\n".join(parts)
 
 
-def vocabulary_table(ds, resource: str, columns: list[str], labels: list[str]) -> str:
+def vocabulary_table(ds, resource: str, columns: list[str], labels: list[str], widths: list[int] | None = None) -> str:
     frame = ds.tables[resource]
-    return table(labels, [[text(r[c]) for c in columns] for _, r in frame.iterrows()])
+    return table(labels, [[text(r[c]) for c in columns] for _, r in frame.iterrows()], widths=widths)
 
 
 def data_dictionary(descriptor: dict) -> str:
@@ -166,7 +167,7 @@ def data_dictionary(descriptor: dict) -> str:
                 if k in c:
                     cons.append(f"{k} {c[k]}")
             rows.append([f"`{f['name']}`", text(f["type"]), text("; ".join(cons) or "—"), text(f.get("description", ""))])
-        parts.append(table(["Field", "Type", "Constraints", "Meaning"], rows) + "\n")
+        parts.append(table(["Field", "Type", "Constraints", "Meaning"], rows, widths=[18, 9, 30, 43]) + "\n")
     return "\n".join(parts)
 
 
@@ -187,5 +188,5 @@ def figure_block(ds, est: pd.DataFrame, stem: str, name: str, caption: str, alt:
     if source_ids is None:
         source_ids = [s for ids in est["source_ids"] for s in ids]
     sources = cite(sorted(set(source_ids), key=list(ds.sources["source_id"]).index))
-    full = f"{text(caption)} Sources: {sources}. Data: claims.csv and events.csv in the [data package](method.ipynb)."
+    full = f"{text(caption)} Sources: {sources}. Data: claims.csv and events.csv of the data package (see Method and data)."
     return figure(stem, full, alt, name)

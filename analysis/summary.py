@@ -76,7 +76,8 @@ def headline_table(ds) -> str:
                      f"**{number(s['high'])}** ({text(_names(s['high_by']))})", str(s["n"]), cite(s["sources"])])
     if not rows:
         return "*No estimate in this selection.*"
-    return table(["Metric", "Lowest (from)", "Highest (from)", "Estimates", "Reported by"], rows)
+    return table(["Metric", "Lowest (from)", "Highest (from)", "Estimates", "Reported by"], rows,
+                 widths=[18, 30, 30, 8, 14])
 
 
 def glue_all(values: dict[str, str]) -> None:

@@ -85,9 +85,9 @@ def test_every_chart_names_its_sources(dataset, tmp_path):
 
 def test_estimate_table_cites_every_row(troops):
     md = render.estimates_table(troops)
-    body = md.splitlines()[2:]
-    assert len(body) == len(troops)
-    assert all("{cite:p}`" in line for line in body)
+    rows = md.split("\n* - ")[2:]  # [0] is the directive head, [1] the header row
+    assert len(rows) == len(troops)
+    assert all("{cite:p}`" in row for row in rows)
     assert f"**{text('10,000–12,000')}**" in md and f"**{text('up to 12,000')}**" in md
 
 
@@ -122,5 +122,6 @@ def test_planted_markup_in_data_stays_literal(dataset):
     for md in (render.estimates_table(estimates(ds, TROOP_METRICS)), render.attribution_table(estimates(ds, TROOP_METRICS))):
         assert "\\<script\\>" in md and "\\*\\*x\\*\\*" in md and "\\{cite\\:p\\}\\`suciu2025\\`" in md
         assert "<script>" not in md and "**x**" not in md
-        # a planted pipe must not add a table column
-        assert pd.Series(md.splitlines()).str.count(r"(?<!\\)\|").nunique() == 1
+        # planted markup must not add cells or rows: every row keeps the header's cell count
+        rows = md.strip(":").split("\n* - ")[1:]
+        assert len({row.count("\n  - ") for row in rows}) == 1

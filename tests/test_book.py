@@ -13,7 +13,7 @@ import pytest
 from analysis import summary
 from analysis.dataset import ROOT
 
-CHAPTERS = {"summary": "North Korean troops in Kursk", "troops": "Troop estimates", "casualties": "Casualty estimates",
+CHAPTERS = {"summary": "Summary", "troops": "Troop estimates", "casualties": "Casualty estimates",
             "chronology": "Chronology", "sources": "Sources and disagreements", "method": "Method and data",
             "bibliography": "Bibliography"}
 
@@ -117,3 +117,42 @@ def test_data_is_downloadable(built):
 def test_no_sample_launch_buttons(built):
     html = page(built, "summary")
     assert "mybinder.org" not in html and "executablebooks/jupyter-book" not in html
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "--builder", "pdflatex",
+                             "--toc", str(ROOT / "_toc_pdf.yml"), "-n", "-W", "--keep-going"], capture_output=True, text=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return out / "_build" / "latex" / "kursk-claims.pdf"
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_has_every_chapter_bibliography_and_figures(pdf, dataset):
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 25 <= pages <= 80
+    text = pdf_text(pdf)
+    flat = " ".join(text.split())
+    for title in CHAPTERS.values():
+        assert title.upper() in flat.upper(), title
+    for label in ("[Suc25]", "[Def25]", "[Mar25]", "[Uns25]", "[Pan25]"):
+        assert label in flat
+    assert "North Korea admits its forces are on the front lines of Ukraine" in flat
+    assert summary.headlines(dataset)["deployed_range"] in flat
+    assert "??" not in flat and "{cite" not in flat and ":::" not in flat
+    # curly quotes and dashes survive, and every chart is embedded as vector graphics
+    assert "’" in text and "–" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "FreeSerif" in fonts
+
+
+def test_pdf_tables_fit_the_page(pdf):
+    log = pdf.with_suffix(".log").read_text(errors="replace")
+    too_wide = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    assert not [w for w in too_wide if w > 30], sorted(too_wide)[-5:]

@@ -51,7 +51,7 @@ def test_a_failing_notebook_leaves_book_untouched(variant, tmp_path, monkeypatch
 def test_a_successful_build_replaces_book_and_normalises(variant, monkeypatch):
     monkeypatch.setattr(pipeline, "CHAPTERS", ["summary"])
     book = pipeline.build(out_root=variant, as_of="2025-01-31")
-    assert sorted(p.name for p in book.iterdir()) == ["bibliography.md", "figures", "summary.ipynb"]
+    assert sorted(p.name for p in book.iterdir()) == ["bibliography.md", "figures", "pdf_front.md", "summary.ipynb"]
     nb = json.loads((book / "summary.ipynb").read_text())
     assert nb["metadata"]["parameters"] == {"as_of": "2025-01-31"}
     assert "papermill" not in nb["metadata"]

@@ -100,7 +100,10 @@ def test_cite_dedupes_in_order_and_rejects_bad_keys():
 
 
 def test_table_and_figure_markup():
-    assert table(["A", "B"], [["1", "2"]]).splitlines() == ["| A | B |", "|---|---|", "| 1 | 2 |"]
+    assert table(["A", "B"], [["1", ""]], widths=[30, 70]).splitlines() == [
+        "::::{list-table}", ":header-rows: 1", ":widths: 30 70", "", "* - A", "  - B", "* - 1", "  - —", "::::"]
+    with pytest.raises(ValueError):
+        table(["A", "B"], [["only one"]])
     block = figure("figures/x", "Caption.", "Alt\ntext", "fig-x")
     assert block.startswith(":::{figure} figures/x.*") and ":alt: Alt text" in block and block.endswith(":::")
 
