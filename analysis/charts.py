@@ -22,6 +22,8 @@ from analysis.formatting import number  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h", "*", "<", ">", "p"]
+# Charts are drawn at the width they are shown (the book's text column), so 8 pt stays 8 pt.
+PAGE_WIDTH = 7.8
 CATEGORY_HATCH = {"background": "", "treaty": "", "deployment": "//", "combat": "xx",
                   "acknowledgement": "", "statement": "..", "reaction": "\\\\"}
 
@@ -52,8 +54,12 @@ def save(fig, stem: str | Path) -> list[Path]:
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_suffix(".svg"), stem.with_suffix(".pdf")]
-    fig.savefig(paths[0], format="svg", bbox_inches="tight", metadata={"Date": None})
-    fig.savefig(paths[1], format="pdf", bbox_inches="tight", metadata={"CreationDate": None, "ModDate": None})
+    # labels kept out of the layout must still be inside the saved image
+    extra = fig.get_default_bbox_extra_artists()
+    extra += [t for t in fig.findobj(matplotlib.text.Text) if not t.get_in_layout() and t.get_text()]
+    common = {"bbox_inches": "tight", "bbox_extra_artists": extra}
+    fig.savefig(paths[0], format="svg", metadata={"Date": None}, **common)
+    fig.savefig(paths[1], format="pdf", metadata={"CreationDate": None, "ModDate": None}, **common)
     plt.close(fig)
     return paths
 
@@ -67,7 +73,7 @@ def _source_line(fig, ds, source_ids) -> None:
                    f"unsigned article {row['archive_file'][:3]}")
         names.append(f"{who} ({sid})")
     line = "Sources: " + "; ".join(names) + ". Data: claims.csv and events.csv of this report's data package."
-    fig.text(0.0, 0.0, textwrap.fill(line, 150), fontsize=7.5, ha="left", va="top", color="#333333")
+    fig.text(0.0, 0.0, textwrap.fill(line, 125), fontsize=7.5, ha="left", va="top", color="#333333")
 
 
 def _draw_estimate(ax, x, row, style, x_is_value=False) -> None:
@@ -100,11 +106,15 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     styles = claimant_styles(ds)
     metrics = list(dict.fromkeys(table["metric"]))
     heights = [3 if m == "deployed" else 1.4 for m in metrics] or [1]
-    fig, axes = plt.subplots(len(metrics) or 1, 1, figsize=(10, 1.6 + 1.5 * sum(heights)), squeeze=False,
-                             sharex=True, layout="constrained", gridspec_kw={"height_ratios": heights})
+    fig_height = 1.9 + 1.4 * sum(heights)
+    fig, axes = plt.subplots(len(metrics) or 1, 1, figsize=(PAGE_WIDTH, fig_height), squeeze=False, sharex=True,
+                             gridspec_kw={"height_ratios": heights, "hspace": 0.28})
+    # a fixed layout: the right third of the figure is the column for the labels
+    fig.subplots_adjust(left=0.1, right=0.7, top=1 - 0.75 / fig_height, bottom=0.9 / fig_height)
     starts = pd.concat([table["stated_start"].dropna(), table["stated_end"]])
     lo = (starts.min() if not starts.empty else pd.Timestamp("2024-06-01")) - pd.Timedelta(days=30)
     hi = (table["stated_end"].max() if not table.empty else pd.Timestamp("2025-05-01")) + pd.Timedelta(days=10)
+    pending = []
     for ax, metric in zip(axes[:, 0], metrics):
         rows = table[table["metric"] == metric].sort_values(["stated_end", "claimant"]).reset_index(drop=True)
         top = max(rows[["value_low", "value_high"]].max().max() * 1.12, 1)
@@ -124,8 +134,8 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
                 ax.annotate("", xy=(x - pd.Timedelta(days=25), y), xytext=(x, y),
                             arrowprops={"arrowstyle": "->", "color": style["color"], "linestyle": "dotted"})
             _draw_estimate(ax, x, row, style)
-            marks.append((y, x, f"{row['claimant_name']}: {row['figure']}", style["color"]))
-        _label_column(ax, marks, top)
+            marks.append((y, x, textwrap.fill(f"{row['claimant_name']}: {row['figure']}", 24), style["color"]))
+        pending.append((ax, marks, top))
         ax.set_title(rows["metric_label"].iloc[0], loc="left")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v)))
         ax.set_ylabel("Troops (persons)")
@@ -142,7 +152,9 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
         plt.Line2D([], [], color="#444444", linewidth=1.2, label="window in which it was stated"),
         plt.Line2D([], [], color="#444444", linestyle="dotted", label="stated on or before that date"),
     ]
-    fig.legend(handles=handles, loc="outside upper center", ncol=5, frameon=False, fontsize=8)
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.02, 1.0), ncol=3, frameon=False, fontsize=8)
+    for ax, marks, top in pending:
+        _label_column(ax, marks, top)
     _source_line(fig, ds, _ordered_sources(ds, table))
     return save(fig, stem)
 
@@ -151,19 +163,26 @@ def _label_column(ax, marks, top) -> None:
     """Label each mark just right of it; labels are spread vertically so none collide."""
     if not marks:
         return
-    gap = 0.085
+    height_in = ax.get_position().height * ax.figure.get_figheight()
+    line = (8 * 1.3 / 72) / height_in  # one 8 pt text line, as a fraction of the axes height
     marks = sorted(marks, key=lambda m: m[0])
     positions = []
-    for y, *_ in marks:
+    previous_lines = 0
+    for y, _, label, _ in marks:
+        lines = label.count("\n") + 1
         want = y / top
-        positions.append(max(want, positions[-1] + gap) if positions else want)
+        if positions:
+            want = max(want, positions[-1] + line * (previous_lines + lines) / 2 + line * 0.6)
+        positions.append(want)
+        previous_lines = lines
     overflow = positions[-1] - 0.98
     if overflow > 0:
         positions = [p - overflow for p in positions]
     for (y, x, label, color), pos in zip(marks, positions):
-        ax.annotate(label, xy=(x, y), xycoords="data", xytext=(x + pd.Timedelta(days=8), pos),
-                    textcoords=("data", "axes fraction"), fontsize=8, va="center", ha="left", annotation_clip=False,
-                    arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "alpha": 0.7, "shrinkB": 4})
+        note = ax.annotate(label, xy=(x, y), xycoords="data", xytext=(x + pd.Timedelta(days=8), pos),
+                           textcoords=("data", "axes fraction"), fontsize=8, va="center", ha="left", annotation_clip=False,
+                           arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "alpha": 0.7, "shrinkB": 4})
+        note.set_in_layout(False)  # the layout leaves them a column instead (see troop_chart)
 
 
 def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
@@ -172,30 +191,31 @@ def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
 
 
 def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
-    """Every casualty estimate on one shared scale, one row per estimate, grouped by metric."""
+    """Every casualty estimate on one shared scale, one row per estimate, grouped under its metric."""
     styles = claimant_styles(ds)
     table = table.reset_index(drop=True)
-    n = len(table)
-    fig, ax = plt.subplots(figsize=(10, 0.45 * n + 1.8), layout="constrained")
-    labels, y = [], []
-    previous = None
-    pos = 0
-    for _, row in table.iterrows():
-        if previous is not None and row["metric"] != previous:
-            pos += 0.6
-        previous = row["metric"]
-        y.append(pos)
-        labels.append(f"{row['metric_label']} — {row['claimant_name']}")
-        _draw_estimate(ax, pos, row, styles[row["claimant"]], x_is_value=True)
-        value = row["value_high"] if pd.notna(row["value_high"]) else row["value_low"]
-        ax.annotate(row["figure"], (value, pos), xytext=(8, -3), textcoords="offset points", fontsize=8)
+    groups = list(dict.fromkeys(table["metric"]))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.42 * (len(table) + len(groups)) + 1.6), layout="constrained")
+    ticks, labels, pos = [], [], 0
+    for metric in groups:
+        rows = table[table["metric"] == metric]
+        ax.annotate(rows["metric_label"].iloc[0], xy=(0, pos), xycoords=("axes fraction", "data"), xytext=(-6, 0),
+                    textcoords="offset points", ha="right", va="center", fontsize=8.5, fontweight="bold")
         pos += 1
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.invert_yaxis()
+        for _, row in rows.iterrows():
+            ticks.append(pos)
+            labels.append(textwrap.fill(row["claimant_name"], 34))
+            _draw_estimate(ax, pos, row, styles[row["claimant"]], x_is_value=True)
+            value = row["value_high"] if pd.notna(row["value_high"]) else row["value_low"]
+            ax.annotate(row["figure"], (value, pos), xytext=(8, -3), textcoords="offset points", fontsize=8)
+            pos += 1
+        pos += 0.4
+    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.set_ylim(pos - 0.4, -0.8)
     ax.set_xlim(0, max(table[["value_low", "value_high"]].max().max() * 1.15, 1))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v)))
     ax.set_xlabel("North Korean soldiers (persons)")
-    ax.set_title("Casualty estimates by claimant and metric")
+    ax.set_title("Casualty estimates by metric and claimant", loc="left")
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     _source_line(fig, ds, _ordered_sources(ds, table))
     return save(fig, stem)
@@ -211,7 +231,7 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", 
     """
     lo, mid, hi = pd.Timestamp(start), pd.Timestamp(zoom), pd.Timestamp(end)
     shown = timeline[timeline["date_end"] >= lo].reset_index(drop=True)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.3 * len(shown) + 2.2), sharey=True, layout="constrained",
+    fig, (left, right) = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 0.3 * len(shown) + 2.4), sharey=True, layout="constrained",
                                       gridspec_kw={"width_ratios": [3, 2], "wspace": 0.02})
     cat_colors = {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(CATEGORY_HATCH)}
     for ax in (left, right):
@@ -237,7 +257,7 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", 
     right.set_xlabel(f"{hi:%B %Y}", fontsize=9)
     right.spines["left"].set_linestyle((0, (2, 2)))
     right.tick_params(axis="y", length=0)
-    labels = [_short(r["label"]) + (" †" if len(r["datings"]) > 1 else "") for _, r in shown.iterrows()]
+    labels = [_short(r["label"], 46) + (" †" if len(r["datings"]) > 1 else "") for _, r in shown.iterrows()]
     left.set_yticks(range(len(shown)), labels, fontsize=8)
     left.set_ylim(len(shown) - 0.5, -0.5)
     left.set_title(f"{lo:%B %Y} to {mid - pd.Timedelta(days=1):%d %B %Y}", loc="left", fontsize=10)
@@ -247,7 +267,7 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", 
     handles += [plt.Line2D([], [], color="#555555", marker="o", linestyle="", label="dated to the day"),
                 plt.Line2D([], [], color="#555555", linestyle="dotted", marker="|", label="on or before a date"),
                 plt.Line2D([], [], color="white", label="† articles date it differently")]
-    fig.legend(handles=handles, loc="outside upper center", ncol=6, frameon=False, fontsize=8)
+    fig.legend(handles=handles, loc="outside upper center", ncol=4, frameon=False, fontsize=8)
     _source_line(fig, ds, _ordered_sources(ds, shown))
     return save(fig, stem)
 
