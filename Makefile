@@ -10,7 +10,8 @@ JB := $(VENV)/bin/jupyter-book
 STAMP := $(VENV)/.installed
 # Folder of the archived articles every quote is checked against.
 ARCHIVE_DIR ?= ../shared/sources
-export ARCHIVE_DIR
+# The data package to build from (a corrected copy can be tried without touching data/).
+DATA_DIR ?= data
 # Sphinx and the kernels render dates and sort text the same everywhere.
 export TZ := UTC
 export LC_ALL := C.UTF-8
@@ -34,10 +35,10 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)
 
 validate: $(STAMP)
-	$(PY) -m analysis validate --archive-dir "$(ARCHIVE_DIR)"
+	$(PY) -m analysis validate --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)"
 
 notebooks: $(STAMP)
-	$(PY) -m analysis build --archive-dir "$(ARCHIVE_DIR)"
+	$(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)"
 
 html: $(STAMP)
 	$(JB) build . $(JB_FLAGS) --builder html
@@ -61,7 +62,7 @@ pdf: $(STAMP) tex
 AS_OF ?=
 VARIANT := _build/variants/as-of-$(if $(AS_OF),$(AS_OF),all)
 rerun: $(STAMP)
-	$(PY) -m analysis build --archive-dir "$(ARCHIVE_DIR)" --as-of "$(AS_OF)" --out "$(VARIANT)"
+	$(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)" --as-of "$(AS_OF)" --out "$(VARIANT)"
 	$(JB) build "$(VARIANT)" $(JB_FLAGS) --builder html
 	@echo "HTML: $(VARIANT)/_build/html/index.html"
 

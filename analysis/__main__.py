@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 
@@ -34,11 +35,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from analysis.pipeline import BuildError, build
 
+    # SIGTERM (a CI timeout, a kill) unwinds like Ctrl-C, so the staging folder is removed
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        build(out_root=args.out, as_of=args.as_of or None, data_dir=args.data_dir)
+        build(out_root=args.out, as_of=args.as_of or None, data_dir=args.data_dir, archive_dir=args.archive_dir)
     except BuildError as err:
         print(f"Build failed: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Build interrupted: book/ left unchanged", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -43,6 +43,11 @@ matplotlib.rcParams.update({
 })
 
 
+def plain(value) -> str:
+    """Text for a chart label: '$' would otherwise start matplotlib mathtext."""
+    return str(value).replace("$", r"\$")
+
+
 def claimant_styles(ds) -> dict[str, dict]:
     """A fixed colour and marker per claimant, the same in every chart."""
     ids = sorted(ds.claimants["claimant_id"])
@@ -73,7 +78,7 @@ def _source_line(fig, ds, source_ids) -> None:
                    f"unsigned article {row['archive_file'][:3]}")
         names.append(f"{who} ({sid})")
     line = "Sources: " + "; ".join(names) + ". Data: claims.csv and events.csv of this report's data package."
-    fig.text(0.0, 0.0, textwrap.fill(line, 125), fontsize=7.5, ha="left", va="top", color="#333333")
+    fig.text(0.0, 0.0, plain(textwrap.fill(line, 125)), fontsize=7.5, ha="left", va="top", color="#333333")
 
 
 def _draw_estimate(ax, x, row, style, x_is_value=False) -> None:
@@ -134,9 +139,9 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
                 ax.annotate("", xy=(x - pd.Timedelta(days=25), y), xytext=(x, y),
                             arrowprops={"arrowstyle": "->", "color": style["color"], "linestyle": "dotted"})
             _draw_estimate(ax, x, row, style)
-            marks.append((y, x, textwrap.fill(f"{row['claimant_name']}: {row['figure']}", 24), style["color"]))
+            marks.append((y, x, plain(textwrap.fill(f"{row['claimant_name']}: {row['figure']}", 24)), style["color"]))
         pending.append((ax, marks, top))
-        ax.set_title(rows["metric_label"].iloc[0], loc="left")
+        ax.set_title(plain(rows["metric_label"].iloc[0]), loc="left")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v)))
         ax.set_ylabel("Troops (persons)")
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -199,12 +204,12 @@ def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     ticks, labels, pos = [], [], 0
     for metric in groups:
         rows = table[table["metric"] == metric]
-        ax.annotate(rows["metric_label"].iloc[0], xy=(0, pos), xycoords=("axes fraction", "data"), xytext=(-6, 0),
+        ax.annotate(plain(rows["metric_label"].iloc[0]), xy=(0, pos), xycoords=("axes fraction", "data"), xytext=(-6, 0),
                     textcoords="offset points", ha="right", va="center", fontsize=8.5, fontweight="bold")
         pos += 1
         for _, row in rows.iterrows():
             ticks.append(pos)
-            labels.append(textwrap.fill(row["claimant_name"], 34))
+            labels.append(plain(textwrap.fill(row["claimant_name"], 34)))
             _draw_estimate(ax, pos, row, styles[row["claimant"]], x_is_value=True)
             value = row["value_high"] if pd.notna(row["value_high"]) else row["value_low"]
             ax.annotate(row["figure"], (value, pos), xytext=(8, -3), textcoords="offset points", fontsize=8)
@@ -257,7 +262,7 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", 
     right.set_xlabel(f"{hi:%B %Y}", fontsize=9)
     right.spines["left"].set_linestyle((0, (2, 2)))
     right.tick_params(axis="y", length=0)
-    labels = [_short(r["label"], 46) + (" †" if len(r["datings"]) > 1 else "") for _, r in shown.iterrows()]
+    labels = [plain(_short(r["label"], 46)) + (" †" if len(r["datings"]) > 1 else "") for _, r in shown.iterrows()]
     left.set_yticks(range(len(shown)), labels, fontsize=8)
     left.set_ylim(len(shown) - 0.5, -0.5)
     left.set_title(f"{lo:%B %Y} to {mid - pd.Timedelta(days=1):%d %B %Y}", loc="left", fontsize=10)

@@ -27,7 +27,7 @@ SEASON_MAX_DAYS = 92
 def run_all(ds) -> list[Problem]:
     problems: list[Problem] = []
     for check in (check_values, check_claimant_types, check_intervals, check_dates_before_publication,
-                  check_quotes, check_bibliography, check_disagreement_links):
+                  check_quotes, check_bibliography, check_disagreement_links, check_disagreement_sides):
         problems += check(ds)
     return problems
 
@@ -207,4 +207,18 @@ def check_disagreement_links(ds) -> list[Problem]:
         for col, owner in owners.items():
             if pd.notna(q[col]) and owner.get(q[col]) not in (None, q["source_id"]):
                 problems.append(Problem(name, row, col, f"'{q[col]}' is reported by '{owner[q[col]]}', not by '{q['source_id']}'"))
+    return problems
+
+
+def check_disagreement_sides(ds) -> list[Problem]:
+    """A disagreement quotes at least two sides; an error in an article at least its own words."""
+    name = _file(ds, "disagreements")
+    sides = ds.disagreement_quotes.groupby("disagreement_id")["position"].nunique()
+    problems = []
+    for row, d in _rows(ds.disagreements):
+        need = 1 if d["kind"] == "error" else 2
+        have = int(sides.get(d["disagreement_id"], 0))
+        if have < need:
+            problems.append(Problem(name, row, "disagreement_id",
+                                    f"'{d['disagreement_id']}' ({d['kind']}) has {have} side(s) in disagreement_quotes.csv; needs {need}"))
     return problems

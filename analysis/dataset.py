@@ -143,11 +143,65 @@ def _normalise_files(data_dir: Path, descriptor: dict, out: Path) -> list[Proble
             problems.append(_encoding_problem(name, raw, exc))
             continue
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        structure = _structure_problems(name, text)
+        if structure:
+            problems += structure
+            continue
         header = next(csv.reader(io.StringIO(text)))
         expected = [f["name"] for f in resource["schema"]["fields"]]
         problems += _header_problems(name, header, expected)
         (out / name).write_text(text, encoding="utf-8")
     return problems
+
+
+def _structure_problems(name: str, text: str) -> list[Problem]:
+    """NUL bytes, unclosed quotes and cells spanning lines, reported where they start.
+
+    Left to the CSV parser, an unclosed quote swallows the rest of the file and shows up
+    as errors far from its cause; a cell spanning lines would also shift row numbers.
+    """
+    problems = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if "\x00" in line:
+            problems.append(Problem(name, number, _column_at(lines[0], line, "\x00"), "contains a NUL byte"))
+    if problems:
+        return problems
+    reader = csv.reader(io.StringIO(text), strict=True)
+    header: list[str] = []
+    start = 1
+    try:
+        for record in reader:
+            header = header or record
+            for label, value in zip(header + [""] * len(record), record):
+                if "\n" in value:
+                    return [Problem(name, start, label or None, 'cell runs over several lines: is a " quote left open?')]
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return [Problem(name, start, _stray_quote_column(lines[0], lines[start - 1]),
+                        f"malformed CSV ({exc}): is a \" quote left open?")]
+    return []
+
+
+def _stray_quote_column(header_line: str, line: str) -> str | None:
+    """Best guess at the cell holding a misplaced quote: a lenient parse leaves it in the text."""
+    header = next(csv.reader([header_line.lstrip("\ufeff")]), [])
+    cells = next(csv.reader([line]), [])
+    for label, value in zip(header, cells):
+        if '"' in value:
+            return label
+    return header[min(len(cells), len(header)) - 1] if cells and len(cells) < len(header) else None
+
+
+def _column_at(header_line: str, line: str, marker: str) -> str | None:
+    """The header label of the cell of ``line`` that contains ``marker``."""
+    header = next(csv.reader([header_line.lstrip("\ufeff")]), [])
+    cells = next(csv.reader([line.replace("\x00", "\ufffd") if marker == "\x00" else line]), [])
+    probe = "\ufffd" if marker == "\x00" else marker
+    for label, value in zip(header, cells):
+        if probe in value:
+            return label
+    return None
 
 
 def _encoding_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
@@ -156,11 +210,7 @@ def _encoding_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> Problem
     line_end = raw.find(b"\n", exc.start)
     line = raw[line_start : None if line_end < 0 else line_end].decode("utf-8", errors="replace")
     header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").strip()
-    column = None
-    for label, value in zip(next(csv.reader([header])), next(csv.reader([line]), [])):
-        if "\ufffd" in value:
-            column = label
-            break
+    column = None if row == 1 else _column_at(header, line, "\ufffd")
     byte = raw[exc.start : exc.start + 1].hex()
     return Problem(name, row, column, f"is not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
 
@@ -219,7 +269,7 @@ def _from_frictionless(resource: dict, error, schemas: dict) -> Problem:
     elif kind == "foreign-key":
         fk_fields = getattr(error, "field_names", None) or []
         field_name = ", ".join(fk_fields) or None
-        values = ", ".join(f"'{v}'" for v in (getattr(error, "field_values", None) or []))
+        values = ", ".join(f"'{_short(v)}'" for v in (getattr(error, "field_cells", None) or []))
         ref = getattr(error, "reference_name", "") or ""
         target = schemas.get(ref, {}).get("path", ref)
         message = f"{values} not found in {target}"

@@ -7,6 +7,7 @@ then escapes the resulting text for HTML and for LaTeX alike.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -59,5 +60,6 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence
 
 def figure(stem: str, caption: str, alt: str, name: str) -> str:
     """A MyST figure; ``stem.*`` lets HTML take the SVG and LaTeX the PDF."""
-    alt_line = " ".join(alt.split())
+    # a quoted scalar: unquoted, a '#' in the data would start a comment in the options block
+    alt_line = json.dumps(" ".join(alt.split()), ensure_ascii=False)
     return f":::{{figure}} {stem}.*\n:alt: {alt_line}\n:name: {name}\n:width: 100%\n\n{caption}\n:::"

@@ -8,8 +8,10 @@ paths, random cell ids) so that rerunning on unchanged inputs rewrites identical
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -18,34 +20,40 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.dataset import ROOT
+from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT
 
 TEMPLATES_DIR = ROOT / "analysis" / "templates"
 # The order of the table of contents; summary.ipynb is the landing page.
 CHAPTERS = ["summary", "troops", "casualties", "chronology", "sources", "method"]
 # Files a variant book needs besides its notebooks.
-SCAFFOLD = ["_config.yml", "_toc.yml"]
+SCAFFOLD = ["_config.yml", "_toc.yml", "_toc_pdf.yml"]
 
 
 class BuildError(Exception):
     """A notebook failed; the book folder was left untouched."""
 
 
-def build(out_root=None, as_of: str | None = None, data_dir=None, workers: int | None = None) -> Path:
+def build(out_root=None, as_of: str | None = None, data_dir=None, archive_dir=None, workers: int | None = None) -> Path:
     """Execute every template into ``out_root/book`` and return that folder.
 
     ``out_root`` defaults to this repository; any other folder becomes a self-contained
     variant book (configuration, pages and a copy of the data), leaving ours alone.
     """
     out_root = Path(out_root).resolve() if out_root else ROOT
-    if out_root != ROOT:
-        _scaffold_variant(out_root)
+    data_dir = Path(data_dir).resolve() if data_dir else ROOT / "data"
     book = out_root / "book"
     parameters: dict[str, str] = {}
     if as_of:
         parameters["as_of"] = as_of
-    if data_dir:
-        parameters["data_dir"] = os.path.relpath(Path(data_dir).resolve(), book)
+    if out_root != ROOT:
+        _scaffold_variant(out_root, data_dir)  # the variant's own data/ is what ../data finds
+    elif data_dir != (ROOT / "data").resolve():
+        parameters["data_dir"] = os.path.relpath(data_dir, book)
+    # only a non-default archive is passed: an absolute path must not enter book/ needlessly
+    if archive_dir and Path(archive_dir).resolve() != DEFAULT_ARCHIVE_DIR.resolve():
+        parameters["archive_dir"] = str(Path(archive_dir).resolve())
+    # kernels inherit this environment: the same time zone and locale on every machine
+    os.environ.update({"TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"})
     staging = Path(tempfile.mkdtemp(prefix=".book-build-", dir=out_root))
     try:
         for page in (ROOT / "book").glob("*.md"):
@@ -58,21 +66,24 @@ def build(out_root=None, as_of: str | None = None, data_dir=None, workers: int |
     return book
 
 
-def _scaffold_variant(out_root: Path) -> None:
+def _scaffold_variant(out_root: Path, data_dir: Path) -> None:
     out_root.mkdir(parents=True, exist_ok=True)
     for name in SCAFFOLD:
         shutil.copy2(ROOT / name, out_root / name)
-    shutil.rmtree(out_root / "data", ignore_errors=True)
-    shutil.copytree(ROOT / "data", out_root / "data")
+    if data_dir != (out_root / "data").resolve():
+        shutil.rmtree(out_root / "data", ignore_errors=True)
+        shutil.copytree(data_dir, out_root / "data")
 
 
 def _execute_all(staging: Path, parameters: dict, workers: int | None) -> None:
     workers = workers or min(len(CHAPTERS), os.cpu_count() or 1)
     started = time.monotonic()
     print(f"Running {len(CHAPTERS)} notebooks with papermill ({workers} at a time)", flush=True)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {name: pool.submit(execute_one, name, staging, parameters) for name in CHAPTERS}
-        failures = []
+    # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    failures = []
+    try:
+        futures = {name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters) for name in CHAPTERS}
         for done, (name, future) in enumerate(futures.items(), 1):
             try:
                 seconds = future.result()
@@ -80,18 +91,21 @@ def _execute_all(staging: Path, parameters: dict, workers: int | None) -> None:
             except Exception as exc:  # report every failed notebook, then stop
                 failures.append(f"{name}.ipynb: {_describe(exc)}")
                 print(f"  [{done}/{len(CHAPTERS)}] {name}.ipynb  FAILED", flush=True)
+    finally:
+        # on an interrupt, queued notebooks are dropped; running ones finish in their worker
+        pool.shutdown(wait=True, cancel_futures=True)
     if failures:
         raise BuildError("; ".join(failures) + " (book/ left unchanged)")
     print(f"All notebooks ran in {time.monotonic() - started:.1f}s", flush=True)
 
 
-def execute_one(name: str, staging: Path, parameters: dict) -> float:
+def execute_one(template: Path, staging: Path, parameters: dict) -> float:
     import papermill
 
     started = time.monotonic()
-    target = staging / f"{name}.ipynb"
+    target = staging / template.name
     papermill.execute_notebook(
-        str(TEMPLATES_DIR / f"{name}.ipynb"),
+        str(template),
         str(target),
         parameters=parameters,
         cwd=str(staging),
@@ -129,13 +143,17 @@ def normalise(path: Path) -> None:
 
 
 def _swap(staging: Path, book: Path) -> None:
-    old = None
-    if book.exists():
-        old = book.with_name(f".book-old-{os.getpid()}")
-        os.replace(book, old)
-    os.replace(staging, book)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Put ``staging`` in place of ``book``; no signal can land between the two renames."""
+    old = book.with_name(f".book-old-{os.getpid()}")
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        if book.exists():
+            os.replace(book, old)
+        os.replace(staging, book)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -39,8 +39,8 @@ def estimates_table(est: pd.DataFrame) -> str:
          text(r["when"]), text(", ".join(r["claim_ids"])), cite(r["source_ids"])]
         for _, r in est.iterrows()
     ]
-    return table(["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Claim rows", "Reported by"], rows,
-                 widths=[22, 16, 12, 12, 14, 10, 14])
+    return table(["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"], rows,
+                 widths=[22, 16, 12, 13, 14, 9, 14])
 
 
 def attribution_table(est: pd.DataFrame) -> str:

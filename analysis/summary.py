@@ -80,12 +80,26 @@ def headline_table(ds) -> str:
                  widths=[18, 30, 30, 8, 14])
 
 
+class PlainText(str):
+    """A string whose text/plain form is itself.
+
+    ``{glue:text}`` pastes the text/plain output, and a str's repr adds quotes and
+    doubles backslashes; this keeps "South Korea's" and a literal backslash intact.
+    """
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+
 def glue_all(values: dict[str, str]) -> None:
     """Glue every value as plain text (never a NumPy scalar, whose repr breaks the formatter)."""
     from myst_nb import glue
 
     for key, value in values.items():
-        glue(key, str(value), display=False)
+        glue(key, PlainText(value), display=False)
 
 
 def as_frame(values: dict[str, str]) -> pd.DataFrame:

@@ -69,52 +69,106 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("corrupt", "file", "row", "field", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def edit_line(data_dir: Path, file: str, line_no: int, fn) -> None:
+    """Apply ``fn`` to the bytes of one physical line (1 = header)."""
+    path = data_dir / file
+    lines = path.read_bytes().split(b"\n")
+    lines[line_no - 1] = fn(lines[line_no - 1])
+    path.write_bytes(b"\n".join(lines))
+
+
+def drop_sides(data_dir: Path, disagreement_kind_not: str = "error") -> None:
+    """Leave a non-error disagreement with one quoted side."""
+    d_rows = read_rows(data_dir / "disagreements.csv")
+    target = next(d["disagreement_id"] for d in d_rows if d["kind"] != disagreement_kind_not)
+    q_rows = read_rows(data_dir / "disagreement_quotes.csv")
+    kept, seen = [], False
+    for q in q_rows:
+        if q["disagreement_id"] == target:
+            if seen:
+                continue
+            seen = True
+        kept.append(q)
+    write_rows(data_dir / "disagreement_quotes.csv", kept)
+
+
+def reorder_columns(data_dir: Path, file: str) -> None:
+    rows = read_rows(data_dir / file)
+    names = list(rows[0])
+    names[0], names[1] = names[1], names[0]
+    write_rows(data_dir / file, rows, names)
+
+
+def duplicate_header(data_dir: Path, file: str) -> None:
+    path = data_dir / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[0] = lines[0].replace(",definition", ",label")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+CASES += [
+    ("stray delimiter", lambda d: edit_line(d, "metrics.csv", 4, lambda b: b + b",extra"), "metrics.csv", 4, None, "more cells"),
+    ("invalid UTF-8", lambda d: edit_line(d, "events.csv", 4, lambda b: b.replace(b"russia_first", b"russia\xff_first", 1)),
+     "events.csv", 4, "event_key", "not valid UTF-8"),
+    ("Latin-1 file", lambda d: (d / "claimants.csv").write_bytes((d / "claimants.csv").read_text(encoding="utf-8")
+     .replace("Western analysts", "Western analystés", 1).encode("latin-1", errors="replace")), "claimants.csv", 2, "name", "not valid UTF-8"),
+    ("UTF-16 file", lambda d: (d / "sources.csv").write_bytes((d / "sources.csv").read_text(encoding="utf-8").encode("utf-16")),
+     "sources.csv", 1, None, "not valid UTF-8"),
+    ("NUL byte", lambda d: edit_line(d, "events.csv", 6, lambda b: b.replace(b"suciu2025", b"suciu\x002025", 1)),
+     "events.csv", 6, "source_id", "NUL byte"),
+    ("unclosed quote", lambda d: edit_line(d, "metrics.csv", 4, lambda b: b.replace(b",", b',"', 1)), "metrics.csv", 4, "label", "quote left open"),
+    ("negative figure", lambda d: set_cell(d, "claims.csv", 1, "value_low", "-11000"), "claims.csv", 3, "value_low", "below the minimum"),
+    ("malformed id", lambda d: set_cell(d, "claims.csv", 1, "claim_id", "c2"), "claims.csv", 3, "claim_id", "pattern"),
+    ("columns out of order", lambda d: reorder_columns(d, "metrics.csv"), "metrics.csv", 1, None, "out of order"),
+    ("duplicate column", lambda d: duplicate_header(d, "metrics.csv"), "metrics.csv", 1, "label", "more than once"),
+    ("one-sided disagreement", drop_sides, "disagreements.csv", 2, "disagreement_id", "needs 2"),
+    ("unknown claimant type", lambda d: set_cell(d, "claimants.csv", 0, "claimant_type", "pundit"), "claimants.csv", 2, "claimant_type", "not one of"),
+    ("statement never dated", lambda d: set_cell(d, "claims.csv", 0, "stated_precision", "unspecified"), "claims.csv", 2, "stated_precision", "not one of"),
+    ("date basis missing", lambda d: set_cell(d, "sources.csv", 2, "date_basis", ""), "sources.csv", 4, "date_basis", "required"),
+    ("empty file", lambda d: (d / "events.csv").write_text(""), "events.csv", None, None, "empty"),
+    ("whitespace-only file", lambda d: (d / "claimants.csv").write_text(" \n\n"), "claimants.csv", None, None, "empty"),
+    ("missing file", lambda d: (d / "claims.csv").unlink(), "claims.csv", None, None, "missing"),
+    ("missing descriptor", lambda d: (d / "datapackage.json").unlink(), "datapackage.json", None, None, "missing"),
+    ("broken descriptor", lambda d: (d / "datapackage.json").write_text("{not json"), "datapackage.json", None, None, "not a valid data package"),
+    ("missing bibliography", lambda d: (d / "references.bib").unlink(), "references.bib", None, None, "missing"),
+]
+IDS = [c[0] for c in CASES]
+PARAMS = [c[1:] for c in CASES]
+
+
+@pytest.mark.parametrize(("corrupt", "file", "row", "field", "words"), PARAMS, ids=IDS)
 def test_corruption_is_reported_with_file_row_and_field(data_copy, corrupt, file, row, field, words):
     corrupt(data_copy)
     assert_problem(problems_of(data_copy), file, row, field, words)
 
 
-def test_stray_delimiter(data_copy):
-    path = data_copy / "metrics.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[3] += ",extra"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    problems = problems_of(data_copy)
-    assert any(p.file == "metrics.csv" and p.row == 4 and "more cells" in p.message for p in problems)
+def test_the_matrix_is_wide():
+    assert len(set(IDS)) >= 25
 
 
-def test_invalid_utf8_names_row_and_field(data_copy):
-    path = data_copy / "events.csv"
-    raw = path.read_bytes()
-    lines = raw.split(b"\n")
-    lines[3] = lines[3].replace(b"russia_first", b"russia\xff_first", 1)
-    assert lines[3] != raw.split(b"\n")[3]
-    path.write_bytes(b"\n".join(lines))
-    problems = problems_of(data_copy)
-    assert len(problems) == 1
-    p = problems[0]
-    assert (p.file, p.row, p.field) == ("events.csv", 4, "event_key") and "UTF-8" in p.message
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_empty_file(data_copy):
-    (data_copy / "events.csv").write_text("")
-    assert_problem(problems_of(data_copy), "events.csv", None, None, "empty")
+@pytest.mark.parametrize(("corrupt", "file", "row", "field", "words"), PARAMS, ids=IDS)
+def test_build_stops_cleanly_and_touches_nothing(data_copy, tmp_path, capsys, corrupt, file, row, field, words):
+    """Through the build command: non-zero exit, the problem named, no traceback, no notebook run."""
+    from analysis.__main__ import main
 
-
-def test_missing_file(data_copy):
-    (data_copy / "claims.csv").unlink()
-    assert_problem(problems_of(data_copy), "claims.csv", None, None, "missing")
-
-
-def test_missing_descriptor(data_copy):
-    (data_copy / "datapackage.json").unlink()
-    assert_problem(problems_of(data_copy), "datapackage.json", None, None, "missing")
-
-
-def test_broken_descriptor(data_copy):
-    (data_copy / "datapackage.json").write_text("{not json")
-    assert_problem(problems_of(data_copy), "datapackage.json", None, None, "not a valid data package")
+    out = tmp_path / "published"
+    (out / "book").mkdir(parents=True)
+    (out / "book" / "summary.ipynb").write_text('{"published": true}')
+    (out / "_build" / "html").mkdir(parents=True)
+    (out / "_build" / "html" / "index.html").write_text("<p>published</p>")
+    before = snapshot(out)
+    corrupt(data_copy)
+    assert main(["build", "--data-dir", str(data_copy), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    where = file + (f", row {row}" if row is not None else "") + (f", field '{field}'" if field else "")
+    assert any(where in line and words in line for line in err.splitlines()), err
+    assert "Traceback" not in err
+    assert snapshot(out) == before
+    assert not list(out.glob(".book-*"))
 
 
 def test_missing_archive_folder(data_copy, tmp_path):

@@ -105,7 +105,7 @@ def test_table_and_figure_markup():
     with pytest.raises(ValueError):
         table(["A", "B"], [["only one"]])
     block = figure("figures/x", "Caption.", "Alt\ntext", "fig-x")
-    assert block.startswith(":::{figure} figures/x.*") and ":alt: Alt text" in block and block.endswith(":::")
+    assert block.startswith(":::{figure} figures/x.*") and ':alt: "Alt text"' in block and block.endswith(":::")
 
 
 def test_data_error_lists_problems_sorted_and_deduplicated():
