@@ -10,6 +10,7 @@ JB := $(VENV)/bin/jupyter-book
 STAMP := $(VENV)/.installed
 # Folder of the archived articles every quote is checked against.
 ARCHIVE_DIR ?= ../shared/sources
+export ARCHIVE_DIR
 # The data package to build from (a corrected copy can be tried without touching data/).
 DATA_DIR ?= data
 # Sphinx and the kernels render dates and sort text the same everywhere.
@@ -23,7 +24,7 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 	texlive-xetex latexmk fonts-freefont-otf poppler-utils
 PDF := _build/latex/kursk-claims.pdf
 
-.PHONY: book setup validate notebooks html pdf tex rerun test clean
+.PHONY: book setup validate notebooks html pdf tex tex-packages rerun lint test clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "Setting up $(VENV) (first run only)"
@@ -68,8 +69,17 @@ rerun: $(STAMP)
 
 # Unit and dataset tests, the warning-free book build, and nbval on the committed
 # notebooks in book/ (not regenerated first: a stale notebook must fail).
-test: $(STAMP) tex
+test: $(STAMP) tex lint
 	$(PY) -m pytest tests book/*.ipynb --nbval --nbval-current-env
+
+# ruff (lint, format) on analysis/ and tests/, nbstripout and nbQA-ruff on the templates,
+# cffconvert on CITATION.cff: all as repo-local hooks installed from PyPI by pre-commit.
+lint: $(STAMP)
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+
+# For CI systems that install TeX themselves (e.g. with sudo).
+tex-packages:
+	@echo $(TEX_PACKAGES)
 
 clean:
 	rm -rf _build .pytest_cache

@@ -24,23 +24,32 @@ OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h", "*", "<", ">", "p"]
 # Charts are drawn at the width they are shown (the book's text column), so 8 pt stays 8 pt.
 PAGE_WIDTH = 7.8
-CATEGORY_HATCH = {"background": "", "treaty": "", "deployment": "//", "combat": "xx",
-                  "acknowledgement": "", "statement": "..", "reaction": "\\\\"}
+CATEGORY_HATCH = {
+    "background": "",
+    "treaty": "",
+    "deployment": "//",
+    "combat": "xx",
+    "acknowledgement": "",
+    "statement": "..",
+    "reaction": "\\\\",
+}
 
-matplotlib.rcParams.update({
-    "svg.hashsalt": "nk-kursk-claims",
-    "svg.fonttype": "none",
-    "pdf.fonttype": 42,
-    "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "savefig.facecolor": "white",
-})
+matplotlib.rcParams.update(
+    {
+        "svg.hashsalt": "nk-kursk-claims",
+        "svg.fonttype": "none",
+        "pdf.fonttype": 42,
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+    }
+)
 
 
 def plain(value) -> str:
@@ -51,7 +60,9 @@ def plain(value) -> str:
 def claimant_styles(ds) -> dict[str, dict]:
     """A fixed colour and marker per claimant, the same in every chart."""
     ids = sorted(ds.claimants["claimant_id"])
-    return {cid: {"color": OKABE_ITO[i % len(OKABE_ITO)], "marker": MARKERS[i % len(MARKERS)]} for i, cid in enumerate(ids)}
+    return {
+        cid: {"color": OKABE_ITO[i % len(OKABE_ITO)], "marker": MARKERS[i % len(MARKERS)]} for i, cid in enumerate(ids)
+    }
 
 
 def save(fig, stem: str | Path) -> list[Path]:
@@ -74,8 +85,10 @@ def _source_line(fig, ds, source_ids) -> None:
     names = []
     for sid in source_ids:
         row = ds.sources[ds.sources["source_id"] == sid].iloc[0]
-        who = next((v for v in (row["author"], row["outlet"]) if not str(v).startswith("not stated")),
-                   f"unsigned article {row['archive_file'][:3]}")
+        who = next(
+            (v for v in (row["author"], row["outlet"]) if not str(v).startswith("not stated")),
+            f"unsigned article {row['archive_file'][:3]}",
+        )
         names.append(f"{who} ({sid})")
     line = "Sources: " + "; ".join(names) + ". Data: claims.csv and events.csv of this report's data package."
     fig.text(0.0, 0.0, plain(textwrap.fill(line, 125)), fontsize=7.5, ha="left", va="top", color="#333333")
@@ -112,15 +125,21 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     metrics = list(dict.fromkeys(table["metric"]))
     heights = [3 if m == "deployed" else 1.4 for m in metrics] or [1]
     fig_height = 1.9 + 1.4 * sum(heights)
-    fig, axes = plt.subplots(len(metrics) or 1, 1, figsize=(PAGE_WIDTH, fig_height), squeeze=False, sharex=True,
-                             gridspec_kw={"height_ratios": heights, "hspace": 0.28})
+    fig, axes = plt.subplots(
+        len(metrics) or 1,
+        1,
+        figsize=(PAGE_WIDTH, fig_height),
+        squeeze=False,
+        sharex=True,
+        gridspec_kw={"height_ratios": heights, "hspace": 0.28},
+    )
     # a fixed layout: the right third of the figure is the column for the labels
     fig.subplots_adjust(left=0.1, right=0.7, top=1 - 0.75 / fig_height, bottom=0.9 / fig_height)
     starts = pd.concat([table["stated_start"].dropna(), table["stated_end"]])
     lo = (starts.min() if not starts.empty else pd.Timestamp("2024-06-01")) - pd.Timedelta(days=30)
     hi = (table["stated_end"].max() if not table.empty else pd.Timestamp("2025-05-01")) + pd.Timedelta(days=10)
     pending = []
-    for ax, metric in zip(axes[:, 0], metrics):
+    for ax, metric in zip(axes[:, 0], metrics, strict=False):
         rows = table[table["metric"] == metric].sort_values(["stated_end", "claimant"]).reset_index(drop=True)
         top = max(rows[["value_low", "value_high"]].max().max() * 1.12, 1)
         ax.set_ylim(0, top)
@@ -136,8 +155,12 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
             if pd.notna(row["stated_start"]):
                 ax.hlines(y, row["stated_start"], x, color=style["color"], linewidth=1.2, alpha=0.9)
             else:
-                ax.annotate("", xy=(x - pd.Timedelta(days=25), y), xytext=(x, y),
-                            arrowprops={"arrowstyle": "->", "color": style["color"], "linestyle": "dotted"})
+                ax.annotate(
+                    "",
+                    xy=(x - pd.Timedelta(days=25), y),
+                    xytext=(x, y),
+                    arrowprops={"arrowstyle": "->", "color": style["color"], "linestyle": "dotted"},
+                )
             _draw_estimate(ax, x, row, style)
             marks.append((y, x, plain(textwrap.fill(f"{row['claimant_name']}: {row['figure']}", 24)), style["color"]))
         pending.append((ax, marks, top))
@@ -183,10 +206,19 @@ def _label_column(ax, marks, top) -> None:
     overflow = positions[-1] - 0.98
     if overflow > 0:
         positions = [p - overflow for p in positions]
-    for (y, x, label, color), pos in zip(marks, positions):
-        note = ax.annotate(label, xy=(x, y), xycoords="data", xytext=(x + pd.Timedelta(days=8), pos),
-                           textcoords=("data", "axes fraction"), fontsize=8, va="center", ha="left", annotation_clip=False,
-                           arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "alpha": 0.7, "shrinkB": 4})
+    for (y, x, label, color), pos in zip(marks, positions, strict=False):
+        note = ax.annotate(
+            label,
+            xy=(x, y),
+            xycoords="data",
+            xytext=(x + pd.Timedelta(days=8), pos),
+            textcoords=("data", "axes fraction"),
+            fontsize=8,
+            va="center",
+            ha="left",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "alpha": 0.7, "shrinkB": 4},
+        )
         note.set_in_layout(False)  # the layout leaves them a column instead (see troop_chart)
 
 
@@ -204,8 +236,17 @@ def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     ticks, labels, pos = [], [], 0
     for metric in groups:
         rows = table[table["metric"] == metric]
-        ax.annotate(plain(rows["metric_label"].iloc[0]), xy=(0, pos), xycoords=("axes fraction", "data"), xytext=(-6, 0),
-                    textcoords="offset points", ha="right", va="center", fontsize=8.5, fontweight="bold")
+        ax.annotate(
+            plain(rows["metric_label"].iloc[0]),
+            xy=(0, pos),
+            xycoords=("axes fraction", "data"),
+            xytext=(-6, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=8.5,
+            fontweight="bold",
+        )
         pos += 1
         for _, row in rows.iterrows():
             ticks.append(pos)
@@ -226,8 +267,9 @@ def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     return save(fig, stem)
 
 
-def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", zoom: str = "2025-04-19",
-                   end: str = "2025-05-01") -> list[Path]:
+def timeline_chart(
+    ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", zoom: str = "2025-04-19", end: str = "2025-05-01"
+) -> list[Path]:
     """One row per event, in two panels: months up to ``zoom``, then day by day.
 
     A day is a dot, a longer span a bar (hatched by kind of event), an event known
@@ -236,8 +278,14 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", 
     """
     lo, mid, hi = pd.Timestamp(start), pd.Timestamp(zoom), pd.Timestamp(end)
     shown = timeline[timeline["date_end"] >= lo].reset_index(drop=True)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 0.3 * len(shown) + 2.4), sharey=True, layout="constrained",
-                                      gridspec_kw={"width_ratios": [3, 2], "wspace": 0.02})
+    fig, (left, right) = plt.subplots(
+        1,
+        2,
+        figsize=(PAGE_WIDTH, 0.3 * len(shown) + 2.4),
+        sharey=True,
+        layout="constrained",
+        gridspec_kw={"width_ratios": [3, 2], "wspace": 0.02},
+    )
     cat_colors = {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(CATEGORY_HATCH)}
     for ax in (left, right):
         for i, row in shown.iterrows():
@@ -247,11 +295,27 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", 
                 if precision == "day":
                     ax.plot(s + pd.Timedelta(hours=12), i, "o", color=color, markersize=5, zorder=3)
                 elif precision == "on_or_before" or pd.isna(s):
-                    ax.hlines(i, lo - pd.Timedelta(days=30), e + pd.Timedelta(days=1), color=color, linewidth=1, linestyles="dotted")
+                    ax.hlines(
+                        i,
+                        lo - pd.Timedelta(days=30),
+                        e + pd.Timedelta(days=1),
+                        color=color,
+                        linewidth=1,
+                        linestyles="dotted",
+                    )
                     ax.plot(e + pd.Timedelta(days=1), i, "|", color=color, markersize=9, markeredgewidth=2)
                 else:
-                    ax.barh(i, (e - s).days + 1, left=s, height=0.55, color=color, alpha=0.85,
-                            hatch=CATEGORY_HATCH.get(row["category"], ""), edgecolor="white", linewidth=0)
+                    ax.barh(
+                        i,
+                        (e - s).days + 1,
+                        left=s,
+                        height=0.55,
+                        color=color,
+                        alpha=0.85,
+                        hatch=CATEGORY_HATCH.get(row["category"], ""),
+                        edgecolor="white",
+                        linewidth=0,
+                    )
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
     left.set_xlim(lo, mid)
     right.set_xlim(mid, hi)
@@ -267,11 +331,16 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", 
     left.set_ylim(len(shown) - 0.5, -0.5)
     left.set_title(f"{lo:%B %Y} to {mid - pd.Timedelta(days=1):%d %B %Y}", loc="left", fontsize=10)
     right.set_title(f"{mid:%d %B} to {hi:%d %B %Y}, day by day", loc="left", fontsize=10)
-    handles = [matplotlib.patches.Patch(facecolor=cat_colors[c], hatch=h, edgecolor="white", label=c)
-               for c, h in CATEGORY_HATCH.items() if c in set(shown["category"])]
-    handles += [plt.Line2D([], [], color="#555555", marker="o", linestyle="", label="dated to the day"),
-                plt.Line2D([], [], color="#555555", linestyle="dotted", marker="|", label="on or before a date"),
-                plt.Line2D([], [], color="white", label="† articles date it differently")]
+    handles = [
+        matplotlib.patches.Patch(facecolor=cat_colors[c], hatch=h, edgecolor="white", label=c)
+        for c, h in CATEGORY_HATCH.items()
+        if c in set(shown["category"])
+    ]
+    handles += [
+        plt.Line2D([], [], color="#555555", marker="o", linestyle="", label="dated to the day"),
+        plt.Line2D([], [], color="#555555", linestyle="dotted", marker="|", label="on or before a date"),
+        plt.Line2D([], [], color="white", label="† articles date it differently"),
+    ]
     fig.legend(handles=handles, loc="outside upper center", ncol=4, frameon=False, fontsize=8)
     _source_line(fig, ds, _ordered_sources(ds, shown))
     return save(fig, stem)

@@ -26,8 +26,16 @@ SEASON_MAX_DAYS = 92
 
 def run_all(ds) -> list[Problem]:
     problems: list[Problem] = []
-    for check in (check_values, check_claimant_types, check_intervals, check_dates_before_publication,
-                  check_quotes, check_bibliography, check_disagreement_links, check_disagreement_sides):
+    for check in (
+        check_values,
+        check_claimant_types,
+        check_intervals,
+        check_dates_before_publication,
+        check_quotes,
+        check_bibliography,
+        check_disagreement_links,
+        check_disagreement_sides,
+    ):
         problems += check(ds)
     return problems
 
@@ -61,7 +69,9 @@ def check_values(ds) -> list[Problem]:
     for row, claim in _rows(ds.claims):
         low, high, qualifier = claim["value_low"], claim["value_high"], claim["qualifier"]
         if pd.notna(low) and pd.notna(high) and low > high:
-            problems.append(Problem(name, row, "value_low", f"value_low {_fmt(low)} is greater than value_high {_fmt(high)}"))
+            problems.append(
+                Problem(name, row, "value_low", f"value_low {_fmt(low)} is greater than value_high {_fmt(high)}")
+            )
             continue
         want_low, want_high, shape = shapes[qualifier]
         ok = pd.notna(low) == want_low and pd.notna(high) == want_high
@@ -84,10 +94,15 @@ def check_values(ds) -> list[Problem]:
 
 def check_claimant_types(ds) -> list[Problem]:
     name = _file(ds, "claims")
-    types = dict(zip(ds.claimants["claimant_id"], ds.claimants["claimant_type"]))
+    types = dict(zip(ds.claimants["claimant_id"], ds.claimants["claimant_type"], strict=False))
     return [
-        Problem(name, row, "claimant_type",
-                f"'{c['claimant_type']}' differs from claimants.csv, which gives '{types[c['claimant']]}' for '{c['claimant']}'")
+        Problem(
+            name,
+            row,
+            "claimant_type",
+            f"'{c['claimant_type']}' differs from claimants.csv, "
+            f"which gives '{types[c['claimant']]}' for '{c['claimant']}'",
+        )
         for row, c in _rows(ds.claims)
         if c["claimant"] in types and c["claimant_type"] != types[c["claimant"]]
     ]
@@ -127,25 +142,41 @@ def _interval_problem(start, end, precision: str) -> tuple[str | None, str]:
         "day": (span == 0, "a day needs start == end"),
         "week": (span == 6, "a week spans 7 days"),
         "month": (start.day == 1 and end == start.replace(day=last_day), "a month runs from its first to its last day"),
-        "season": (start.day == 1 and span <= SEASON_MAX_DAYS and (end + pd.Timedelta(days=1)).day == 1,
-                   "a season is whole months, at most three"),
-        "year": (start.month == start.day == 1 and end == start.replace(month=12, day=31), "a year runs from 1 January to 31 December"),
+        "season": (
+            start.day == 1 and span <= SEASON_MAX_DAYS and (end + pd.Timedelta(days=1)).day == 1,
+            "a season is whole months, at most three",
+        ),
+        "year": (
+            start.month == start.day == 1 and end == start.replace(month=12, day=31),
+            "a year runs from 1 January to 31 December",
+        ),
         "interval": (True, ""),
     }
     ok, rule = rules[precision]
-    return (None, "") if ok else (f"dates {start:%Y-%m-%d}..{end:%Y-%m-%d} do not fit precision '{precision}': {rule}", "end")
+    return (
+        (None, "")
+        if ok
+        else (f"dates {start:%Y-%m-%d}..{end:%Y-%m-%d} do not fit precision '{precision}': {rule}", "end")
+    )
 
 
 def check_dates_before_publication(ds) -> list[Problem]:
     """Nothing an article reports can start after the article was published."""
-    published = dict(zip(ds.sources["source_id"], ds.sources["published_end"]))
+    published = dict(zip(ds.sources["source_id"], ds.sources["published_end"], strict=False))
     problems = []
     for table, col in (("claims", "stated_start"), ("events", "date_start")):
         name = _file(ds, table)
         for row, r in _rows(ds.tables[table]):
             limit = published.get(r["source_id"])
             if pd.notna(r[col]) and limit is not None and r[col] > limit:
-                problems.append(Problem(name, row, col, f"{r[col]:%Y-%m-%d} is after the article's latest publication date {limit:%Y-%m-%d}"))
+                problems.append(
+                    Problem(
+                        name,
+                        row,
+                        col,
+                        f"{r[col]:%Y-%m-%d} is after the article's latest publication date {limit:%Y-%m-%d}",
+                    )
+                )
     return problems
 
 
@@ -167,7 +198,9 @@ def check_quotes(ds) -> list[Problem]:
         for row, r in _rows(ds.tables[table]):
             text = texts.get(r["source_id"])
             if text is not None and str(r["quote"]) not in text:
-                problems.append(Problem(name, row, "quote", f"not found verbatim in the archived article of '{r['source_id']}'"))
+                problems.append(
+                    Problem(name, row, "quote", f"not found verbatim in the archived article of '{r['source_id']}'")
+                )
     return problems
 
 
@@ -199,14 +232,16 @@ def check_disagreement_links(ds) -> list[Problem]:
     """A quote's claim or event comes from the same article as the quote."""
     name = _file(ds, "disagreement_quotes")
     owners = {
-        "claim_id": dict(zip(ds.claims["claim_id"], ds.claims["source_id"])),
-        "event_id": dict(zip(ds.events["event_id"], ds.events["source_id"])),
+        "claim_id": dict(zip(ds.claims["claim_id"], ds.claims["source_id"], strict=False)),
+        "event_id": dict(zip(ds.events["event_id"], ds.events["source_id"], strict=False)),
     }
     problems = []
     for row, q in _rows(ds.disagreement_quotes):
         for col, owner in owners.items():
             if pd.notna(q[col]) and owner.get(q[col]) not in (None, q["source_id"]):
-                problems.append(Problem(name, row, col, f"'{q[col]}' is reported by '{owner[q[col]]}', not by '{q['source_id']}'"))
+                problems.append(
+                    Problem(name, row, col, f"'{q[col]}' is reported by '{owner[q[col]]}', not by '{q['source_id']}'")
+                )
     return problems
 
 
@@ -219,6 +254,13 @@ def check_disagreement_sides(ds) -> list[Problem]:
         need = 1 if d["kind"] == "error" else 2
         have = int(sides.get(d["disagreement_id"], 0))
         if have < need:
-            problems.append(Problem(name, row, "disagreement_id",
-                                    f"'{d['disagreement_id']}' ({d['kind']}) has {have} side(s) in disagreement_quotes.csv; needs {need}"))
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "disagreement_id",
+                    f"'{d['disagreement_id']}' ({d['kind']}) has {have} side(s) "
+                    f"in disagreement_quotes.csv; needs {need}",
+                )
+            )
     return problems

@@ -20,26 +20,44 @@ def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:
         group = group.sort_values("event_id")
         first = group.iloc[0]
         datings = []
-        for (start, end, precision), g in group.groupby(["date_start", "date_end", "date_precision"], dropna=False, sort=False):
-            datings.append({
-                "start": start, "end": end, "precision": precision,
-                "when": when_text(start, end, precision),
-                "source_ids": list(dict.fromkeys(g["source_id"])),
-                "basis": g.iloc[0]["date_basis"],
-            })
+        for (start, end, precision), g in group.groupby(
+            ["date_start", "date_end", "date_precision"], dropna=False, sort=False
+        ):
+            datings.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "precision": precision,
+                    "when": when_text(start, end, precision),
+                    "source_ids": list(dict.fromkeys(g["source_id"])),
+                    "basis": g.iloc[0]["date_basis"],
+                }
+            )
         datings.sort(key=lambda d: (d["end"], d["start"] if pd.notna(d["start"]) else pd.Timestamp("1900-01-01")))
-        rows.append({
-            "event_key": key,
-            "label": first["description"],
-            "actor": first["actor"],
-            "category": first["category"],
-            "datings": datings,
-            "date_start": min((d["start"] for d in datings if pd.notna(d["start"])), default=pd.NaT),
-            "date_end": min(d["end"] for d in datings),
-            "source_ids": list(dict.fromkeys(group["source_id"])),
-            "event_ids": list(group["event_id"]),
-        })
-    columns = ["event_key", "label", "actor", "category", "datings", "date_start", "date_end", "source_ids", "event_ids"]
+        rows.append(
+            {
+                "event_key": key,
+                "label": first["description"],
+                "actor": first["actor"],
+                "category": first["category"],
+                "datings": datings,
+                "date_start": min((d["start"] for d in datings if pd.notna(d["start"])), default=pd.NaT),
+                "date_end": min(d["end"] for d in datings),
+                "source_ids": list(dict.fromkeys(group["source_id"])),
+                "event_ids": list(group["event_id"]),
+            }
+        )
+    columns = [
+        "event_key",
+        "label",
+        "actor",
+        "category",
+        "datings",
+        "date_start",
+        "date_end",
+        "source_ids",
+        "event_ids",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     if out.empty:
         return out

@@ -23,8 +23,9 @@ from analysis.problems import DataError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
-# The archive sits beside the project (a checkout of the steering repo's shared/).
-DEFAULT_ARCHIVE_DIR = ROOT.parent / "shared" / "sources"
+# The archive sits beside the project (../shared/sources) unless ARCHIVE_DIR says otherwise;
+# a relative ARCHIVE_DIR is taken from the project root, as the Makefile gives it.
+DEFAULT_ARCHIVE_DIR = (ROOT / os.environ.get("ARCHIVE_DIR", "../shared/sources")).resolve()
 DESCRIPTOR = "datapackage.json"
 BIBFILE = "references.bib"
 # Python's csv module refuses fields over 128 KiB by default; a huge field should
@@ -173,13 +174,21 @@ def _structure_problems(name: str, text: str) -> list[Problem]:
     try:
         for record in reader:
             header = header or record
-            for label, value in zip(header + [""] * len(record), record):
+            for label, value in zip(header + [""] * len(record), record, strict=False):
                 if "\n" in value:
-                    return [Problem(name, start, label or None, 'cell runs over several lines: is a " quote left open?')]
+                    return [
+                        Problem(name, start, label or None, 'cell runs over several lines: is a " quote left open?')
+                    ]
             start = reader.line_num + 1
     except csv.Error as exc:
-        return [Problem(name, start, _stray_quote_column(lines[0], lines[start - 1]),
-                        f"malformed CSV ({exc}): is a \" quote left open?")]
+        return [
+            Problem(
+                name,
+                start,
+                _stray_quote_column(lines[0], lines[start - 1]),
+                f'malformed CSV ({exc}): is a " quote left open?',
+            )
+        ]
     return []
 
 
@@ -187,7 +196,7 @@ def _stray_quote_column(header_line: str, line: str) -> str | None:
     """Best guess at the cell holding a misplaced quote: a lenient parse leaves it in the text."""
     header = next(csv.reader([header_line.lstrip("\ufeff")]), [])
     cells = next(csv.reader([line]), [])
-    for label, value in zip(header, cells):
+    for label, value in zip(header, cells, strict=False):
         if '"' in value:
             return label
     return header[min(len(cells), len(header)) - 1] if cells and len(cells) < len(header) else None
@@ -198,7 +207,7 @@ def _column_at(header_line: str, line: str, marker: str) -> str | None:
     header = next(csv.reader([header_line.lstrip("\ufeff")]), [])
     cells = next(csv.reader([line.replace("\x00", "\ufffd") if marker == "\x00" else line]), [])
     probe = "\ufffd" if marker == "\x00" else marker
-    for label, value in zip(header, cells):
+    for label, value in zip(header, cells, strict=False):
         if probe in value:
             return label
     return None

@@ -35,8 +35,21 @@ def estimates(ds, metrics: list[str], subject: str = "north_korea", claimants: l
     for _, group in claims.groupby(_KEY, dropna=False, sort=False):
         for cluster in _compatible_clusters(group):
             rows.append(_merge(cluster))
-    columns = [*_KEY, "metric_label", "claimant_name", "qualifier", "stated_start", "stated_end",
-               "stated_precision", "claim_ids", "source_ids", "attributions", "figure", "when", "n_sources"]
+    columns = [
+        *_KEY,
+        "metric_label",
+        "claimant_name",
+        "qualifier",
+        "stated_start",
+        "stated_end",
+        "stated_precision",
+        "claim_ids",
+        "source_ids",
+        "attributions",
+        "figure",
+        "when",
+        "n_sources",
+    ]
     if not rows:
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame(rows)[columns]
@@ -77,7 +90,10 @@ def _merge(cluster: list[pd.Series]) -> dict:
     narrowest = cluster[0]
     ordered = sorted(cluster, key=lambda r: r["claim_id"])
     qualifiers = list(dict.fromkeys(r["qualifier"] for r in ordered))
-    row = {k: narrowest[k] for k in _KEY + ["metric_label", "claimant_name", "stated_start", "stated_end", "stated_precision"]}
+    row = {
+        k: narrowest[k]
+        for k in _KEY + ["metric_label", "claimant_name", "stated_start", "stated_end", "stated_precision"]
+    }
     row.update(
         qualifier=" / ".join(qualifiers),
         claim_ids=[r["claim_id"] for r in ordered],
@@ -135,26 +151,50 @@ def derived_figures(ds) -> pd.DataFrame:
         if {"killed", "wounded"} <= by_metric.keys():
             k, w = by_metric["killed"], by_metric["wounded"]
             if _is_point(k) and _is_point(w):
-                rows.append(_derived("Killed plus wounded, one statement", "killed + wounded", [k, w],
-                                     int(k["value_high"]) + int(w["value_high"]), None, "persons"))
+                rows.append(
+                    _derived(
+                        "Killed plus wounded, one statement",
+                        "killed + wounded",
+                        [k, w],
+                        int(k["value_high"]) + int(w["value_high"]),
+                        None,
+                        "persons",
+                    )
+                )
         if {"killed", "deployed"} <= by_metric.keys():
             k, d = by_metric["killed"], by_metric["deployed"]
             if _is_point(k) and _is_point(d):
-                rows.append(_derived("Share of deployed troops killed, one statement", "killed ÷ deployed", [k, d],
-                                     int(k["value_high"]) / int(d["value_high"]), None, "share"))
+                rows.append(
+                    _derived(
+                        "Share of deployed troops killed, one statement",
+                        "killed ÷ deployed",
+                        [k, d],
+                        int(k["value_high"]) / int(d["value_high"]),
+                        None,
+                        "share",
+                    )
+                )
     deployed = claims[claims["metric"] == "deployed"]
     bounds = pd.concat([deployed["value_low"], deployed["value_high"]]).dropna()
     if not bounds.empty:
         d_low = deployed.loc[(deployed["value_low"] == bounds.min()) | (deployed["value_high"] == bounds.min())].iloc[0]
-        d_high = deployed.loc[(deployed["value_low"] == bounds.max()) | (deployed["value_high"] == bounds.max())].iloc[0]
+        d_high = deployed.loc[(deployed["value_low"] == bounds.max()) | (deployed["value_high"] == bounds.max())].iloc[
+            0
+        ]
         for _, c in claims[claims["metric"].isin(["killed_or_wounded", "casualties"])].iterrows():
             if not _is_point(c):
                 continue
             value = int(c["value_high"])
-            rows.append(_derived(
-                f"{c['metric_label']} ({c['claimant_name']}) as a share of deployed, across claimants",
-                f"{c['metric']} ÷ deployed (highest to lowest deployment figure)",
-                [c, d_high, d_low], value / int(bounds.max()), value / int(bounds.min()), "share"))
+            rows.append(
+                _derived(
+                    f"{c['metric_label']} ({c['claimant_name']}) as a share of deployed, across claimants",
+                    f"{c['metric']} ÷ deployed (highest to lowest deployment figure)",
+                    [c, d_high, d_low],
+                    value / int(bounds.max()),
+                    value / int(bounds.min()),
+                    "share",
+                )
+            )
     columns = ["name", "formula", "input_claims", "inputs", "sources", "low", "high", "unit"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -165,7 +205,8 @@ def _is_point(claim) -> bool:
 
 def _derived(name, formula, inputs, low, high, unit) -> dict:
     described = [
-        f"{c['metric']} = {figure_text(c['value_low'], c['value_high'], c['qualifier'])} ({c['claim_id']}, {c['claimant_name']})"
+        f"{c['metric']} = {figure_text(c['value_low'], c['value_high'], c['qualifier'])} "
+        f"({c['claim_id']}, {c['claimant_name']})"
         for c in inputs
     ]
     return {

@@ -11,10 +11,7 @@ _UNITS = {
         "fourteen fifteen sixteen seventeen eighteen nineteen".split()
     )
 }
-_TENS = {
-    w: 10 * i
-    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
-}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,.])\d+(?![\d,]\d)")
 _WORDS = re.compile(
     r"\b(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(list(_UNITS)[1:10]) + r"))?"

@@ -79,17 +79,25 @@ def _execute_all(staging: Path, parameters: dict, workers: int | None) -> None:
     workers = workers or min(len(CHAPTERS), os.cpu_count() or 1)
     started = time.monotonic()
     print(f"Running {len(CHAPTERS)} notebooks with papermill ({workers} at a time)", flush=True)
-    # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets.
+    # Each worker leads a session of its own, so a Ctrl-C in the terminal reaches only this
+    # process, which then winds the workers down instead of their kernels dying mid-cell.
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=os.setsid
+    )
     failures = []
     try:
-        futures = {name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters) for name in CHAPTERS}
+        logs = staging.parent / "_build" / "logs"
+        futures = {
+            name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters, logs)
+            for name in CHAPTERS
+        }
         for done, (name, future) in enumerate(futures.items(), 1):
             try:
                 seconds = future.result()
                 print(f"  [{done}/{len(CHAPTERS)}] {name}.ipynb  ok  {seconds:.1f}s", flush=True)
             except Exception as exc:  # report every failed notebook, then stop
-                failures.append(f"{name}.ipynb: {_describe(exc)}")
+                failures.append(f"{name}.ipynb: {_describe(exc)} (kernel log: {logs / name}.log)")
                 print(f"  [{done}/{len(CHAPTERS)}] {name}.ipynb  FAILED", flush=True)
     finally:
         # on an interrupt, queued notebooks are dropped; running ones finish in their worker
@@ -99,8 +107,14 @@ def _execute_all(staging: Path, parameters: dict, workers: int | None) -> None:
     print(f"All notebooks ran in {time.monotonic() - started:.1f}s", flush=True)
 
 
-def execute_one(template: Path, staging: Path, parameters: dict) -> float:
+def execute_one(template: Path, staging: Path, parameters: dict, logs: Path) -> float:
     import papermill
+
+    # The kernel inherits this worker's stderr: send it to a log file, not the terminal.
+    # Failures still arrive here as exceptions from papermill.
+    logs.mkdir(parents=True, exist_ok=True)
+    with open(logs / f"{template.stem}.log", "w") as log:
+        os.dup2(log.fileno(), 2)
 
     started = time.monotonic()
     target = staging / template.name

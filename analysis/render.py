@@ -13,14 +13,30 @@ from analysis.estimates import claims_with_vocab
 from analysis.formatting import figure_text, percent, when_text
 from analysis.markup import cite, figure, table, text
 
-QUALIFIER_WORDS = {"exact": "exact", "approximately": "approximately", "up_to": "up to", "between": "between",
-                   "at_least": "at least", "unquantified": "not quantified"}
-CLAIMANT_TYPE_WORDS = {"government": "government", "military": "military", "intelligence": "intelligence service",
-                       "analysts": "analysts", "media": "media", "unattributed": "unattributed"}
+QUALIFIER_WORDS = {
+    "exact": "exact",
+    "approximately": "approximately",
+    "up_to": "up to",
+    "between": "between",
+    "at_least": "at least",
+    "unquantified": "not quantified",
+}
+CLAIMANT_TYPE_WORDS = {
+    "government": "government",
+    "military": "military",
+    "intelligence": "intelligence service",
+    "analysts": "analysts",
+    "media": "media",
+    "unattributed": "unattributed",
+}
 
 
 def parameters_note(as_of, claimants=None) -> str:
-    scope = f"claims and events stated by {pd.Timestamp(as_of):%d %B %Y}" if as_of else "every claim and event in the dataset"
+    scope = (
+        f"claims and events stated by {pd.Timestamp(as_of):%d %B %Y}"
+        if as_of
+        else "every claim and event in the dataset"
+    )
     note = f"Computed from {text(scope)}"
     if claimants:
         note += f", claimants limited to {text(', '.join(claimants))}"
@@ -35,24 +51,43 @@ def estimates_table(est: pd.DataFrame) -> str:
     if est.empty:
         return "*No estimate in this selection.*"
     rows = [
-        [text(r["claimant_name"]), text(r["metric_label"]), f"**{text(r['figure'])}**", text(_qualifier(r["qualifier"])),
-         text(r["when"]), text(", ".join(r["claim_ids"])), cite(r["source_ids"])]
+        [
+            text(r["claimant_name"]),
+            text(r["metric_label"]),
+            f"**{text(r['figure'])}**",
+            text(_qualifier(r["qualifier"])),
+            text(r["when"]),
+            text(", ".join(r["claim_ids"])),
+            cite(r["source_ids"]),
+        ]
         for _, r in est.iterrows()
     ]
-    return table(["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"], rows,
-                 widths=[22, 16, 12, 13, 14, 9, 14])
+    return table(
+        ["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"],
+        rows,
+        widths=[22, 16, 12, 13, 14, 9, 14],
+    )
 
 
 def attribution_table(est: pd.DataFrame) -> str:
     """How each article words the attribution of each estimate."""
-    rows = [[text(r["claimant_name"]), text(r["figure"]), text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
-             cite(r["source_ids"])] for _, r in est.iterrows()]
+    rows = [
+        [
+            text(r["claimant_name"]),
+            text(r["figure"]),
+            text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
+            cite(r["source_ids"]),
+        ]
+        for _, r in est.iterrows()
+    ]
     return table(["Claimant", "Figure", "Attribution as printed", "Reported by"], rows, widths=[28, 14, 40, 18])
 
 
 def metric_definitions(ds, metrics: list[str]) -> str:
     m = ds.metrics.set_index("metric_id")
-    return "\n".join(f"- **{text(m.loc[k, 'label'])}** (`{k}`): {text(m.loc[k, 'definition'])}" for k in metrics if k in m.index)
+    return "\n".join(
+        f"- **{text(m.loc[k, 'label'])}** (`{k}`): {text(m.loc[k, 'definition'])}" for k in metrics if k in m.index
+    )
 
 
 def derived_table(derived: pd.DataFrame) -> str:
@@ -61,12 +96,25 @@ def derived_table(derived: pd.DataFrame) -> str:
     rows = []
     for _, r in derived.iterrows():
         if r["unit"] == "share":
-            result = percent(r["low"]) if r["low"] == r["high"] else f"{percent(min(r['low'], r['high']))}–{percent(max(r['low'], r['high']))}"
+            result = (
+                percent(r["low"])
+                if r["low"] == r["high"]
+                else f"{percent(min(r['low'], r['high']))}–{percent(max(r['low'], r['high']))}"
+            )
         else:
             result = f"{int(r['low']):,}"
-        rows.append([text(r["name"]), text(r["formula"]), "; ".join(text(i) for i in r["inputs"]), f"**{text(result)}**",
-                     cite(r["sources"])])
-    return table(["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"], rows, widths=[22, 16, 34, 12, 16])
+        rows.append(
+            [
+                text(r["name"]),
+                text(r["formula"]),
+                "; ".join(text(i) for i in r["inputs"]),
+                f"**{text(result)}**",
+                cite(r["sources"]),
+            ]
+        )
+    return table(
+        ["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"], rows, widths=[22, 16, 34, 12, 16]
+    )
 
 
 def timeline_table(tl: pd.DataFrame) -> str:
@@ -91,8 +139,14 @@ def date_resolution_table(ds) -> str:
         if key in seen:
             continue
         seen.add(key)
-        rows.append([text(when_text(r["date_start"], r["date_end"], r["date_precision"])), text(r["date_precision"]),
-                     text(r["date_basis"]), cite([r["source_id"]])])
+        rows.append(
+            [
+                text(when_text(r["date_start"], r["date_end"], r["date_precision"])),
+                text(r["date_precision"]),
+                text(r["date_basis"]),
+                cite([r["source_id"]]),
+            ]
+        )
     return table(["Resolved to", "Precision", "Basis in the text", "Example"], rows, widths=[16, 12, 60, 12])
 
 
@@ -103,7 +157,9 @@ def source_matrix(ds) -> str:
     header = ["Figure", "Claimant"] + [cite([s]) for s in sources]
     rows = []
     grouped = claims.groupby(["metric", "value_low", "value_high", "claimant"], dropna=False, sort=False)
-    ordered = sorted(grouped, key=lambda kv: (kv[1]["metric_group"].iloc[0], kv[1]["metric"].iloc[0], kv[1]["claim_id"].min()))
+    ordered = sorted(
+        grouped, key=lambda kv: (kv[1]["metric_group"].iloc[0], kv[1]["metric"].iloc[0], kv[1]["claim_id"].min())
+    )
     for _, g in ordered:
         first = g.iloc[0]
         label = f"{first['metric_label']}: {figure_text(first['value_low'], first['value_high'], first['qualifier'])}"
@@ -113,15 +169,31 @@ def source_matrix(ds) -> str:
 
 
 def sources_table(ds) -> str:
-    rows = [[cite([r["source_id"]]), text(r["author"]), text(r["outlet"]), text(r["title"]),
-             text(when_text(r["published_start"], r["published_end"], r["published_precision"])), text(r["archive_file"])]
-            for _, r in ds.sources.iterrows()]
-    return table(["Article", "Author", "Outlet", "Title", "Published", "Archived copy"], rows, widths=[9, 14, 17, 24, 14, 22])
+    rows = [
+        [
+            cite([r["source_id"]]),
+            text(r["author"]),
+            text(r["outlet"]),
+            text(r["title"]),
+            text(when_text(r["published_start"], r["published_end"], r["published_precision"])),
+            text(r["archive_file"]),
+        ]
+        for _, r in ds.sources.iterrows()
+    ]
+    return table(
+        ["Article", "Author", "Outlet", "Title", "Published", "Archived copy"], rows, widths=[9, 14, 17, 24, 14, 22]
+    )
 
 
-KIND_WORDS = {"attribution": "Conflicting attribution", "figure": "Conflicting figures", "date": "Conflicting dates",
-              "place": "Conflicting place", "self_contradiction": "An article contradicts itself",
-              "error": "Error in an article", "wording": "Different wording of the same statement"}
+KIND_WORDS = {
+    "attribution": "Conflicting attribution",
+    "figure": "Conflicting figures",
+    "date": "Conflicting dates",
+    "place": "Conflicting place",
+    "self_contradiction": "An article contradicts itself",
+    "error": "Error in an article",
+    "wording": "Different wording of the same statement",
+}
 
 
 def disagreements(ds) -> str:
@@ -132,7 +204,9 @@ def disagreements(ds) -> str:
     parts = []
     for _, d in ds.disagreements.iterrows():
         q = quotes[quotes["disagreement_id"] == d["disagreement_id"]].sort_values("item")
-        parts.append(f"**{text(d['disagreement_id'])}. {text(d['topic'])}** ({text(KIND_WORDS.get(d['kind'], d['kind']))})\n")
+        parts.append(
+            f"**{text(d['disagreement_id'])}. {text(d['topic'])}** ({text(KIND_WORDS.get(d['kind'], d['kind']))})\n"
+        )
         parts.append(text(d["summary"]) + "\n")
         if d["basis"] != "in-text":
             parts.append(f"*Basis:* {text(d['basis'])}\n")
@@ -153,7 +227,10 @@ def data_dictionary(descriptor: dict) -> str:
         schema = res["schema"]
         parts.append(f"**{text(res['path'])}**: {text(res.get('description', ''))}")
         keys = [f"primary key: {', '.join(schema.get('primaryKey', []))}"]
-        keys += [f"{fk['fields']} → {fk['reference']['resource']}.{fk['reference']['fields']}" for fk in schema.get("foreignKeys", [])]
+        keys += [
+            f"{fk['fields']} → {fk['reference']['resource']}.{fk['reference']['fields']}"
+            for fk in schema.get("foreignKeys", [])
+        ]
         parts.append(f"*Keys:* {text('; '.join(keys))}\n")
         rows = []
         for f in schema["fields"]:
@@ -166,21 +243,32 @@ def data_dictionary(descriptor: dict) -> str:
             for k in ("pattern", "maxLength", "minimum"):
                 if k in c:
                     cons.append(f"{k} {c[k]}")
-            rows.append([f"`{f['name']}`", text(f["type"]), text("; ".join(cons) or "—"), text(f.get("description", ""))])
+            rows.append(
+                [f"`{f['name']}`", text(f["type"]), text("; ".join(cons) or "—"), text(f.get("description", ""))]
+            )
         parts.append(table(["Field", "Type", "Constraints", "Meaning"], rows, widths=[18, 9, 30, 43]) + "\n")
     return "\n".join(parts)
 
 
 def downloads(descriptor: dict, data_prefix: str = "../data") -> str:
-    items = [f"- {{download}}`datapackage.json <{data_prefix}/datapackage.json>`: the Frictionless Data Package descriptor (schema of every table)"]
-    items += [f"- {{download}}`{r['path']} <{data_prefix}/{r['path']}>`: {text(r.get('description', ''))}" for r in descriptor["resources"]]
+    items = [
+        f"- {{download}}`datapackage.json <{data_prefix}/datapackage.json>`: "
+        "the Frictionless Data Package descriptor (schema of every table)"
+    ]
+    items += [
+        f"- {{download}}`{r['path']} <{data_prefix}/{r['path']}>`: {text(r.get('description', ''))}"
+        for r in descriptor["resources"]
+    ]
     items.append(f"- {{download}}`references.bib <{data_prefix}/references.bib>`: the five articles in BibTeX")
     return "\n".join(items)
 
 
 def alt_summary(est: pd.DataFrame) -> str:
     """Plain-text list of what a chart shows, for its alt text."""
-    return "; ".join(f"{r['metric_label']}, {r['claimant_name']}: {r['figure']} ({r['when']})" for _, r in est.iterrows()) + "."
+    return (
+        "; ".join(f"{r['metric_label']}, {r['claimant_name']}: {r['figure']} ({r['when']})" for _, r in est.iterrows())
+        + "."
+    )
 
 
 def figure_block(ds, est: pd.DataFrame, stem: str, name: str, caption: str, alt: str, source_ids=None) -> str:
@@ -188,5 +276,6 @@ def figure_block(ds, est: pd.DataFrame, stem: str, name: str, caption: str, alt:
     if source_ids is None:
         source_ids = [s for ids in est["source_ids"] for s in ids]
     sources = cite(sorted(set(source_ids), key=list(ds.sources["source_id"]).index))
-    full = f"{text(caption)} Sources: {sources}. Data: claims.csv and events.csv of the data package (see Method and data)."
+    data = "Data: claims.csv and events.csv of the data package (see Method and data)."
+    full = f"{text(caption)} Sources: {sources}. {data}"
     return figure(stem, full, alt, name)

@@ -34,10 +34,20 @@ def headlines(ds) -> dict[str, str]:
     for metric in HEADLINE_METRICS:
         s = spread(est, metric)
         if s["n"] == 0:
-            out.update({f"{metric}_range": NONE, f"{metric}_n": "0", f"{metric}_claimants": "no one",
-                        f"{metric}_low_by": "no one", f"{metric}_high_by": "no one", f"{metric}_ratio": "—"})
+            out.update(
+                {
+                    f"{metric}_range": NONE,
+                    f"{metric}_n": "0",
+                    f"{metric}_claimants": "no one",
+                    f"{metric}_low_by": "no one",
+                    f"{metric}_high_by": "no one",
+                    f"{metric}_ratio": "—",
+                }
+            )
             continue
-        out[f"{metric}_range"] = number(s["low"]) if s["low"] == s["high"] else f"{number(s['low'])} to {number(s['high'])}"
+        out[f"{metric}_range"] = (
+            number(s["low"]) if s["low"] == s["high"] else f"{number(s['low'])} to {number(s['high'])}"
+        )
         out[f"{metric}_n"] = str(s["n"])
         out[f"{metric}_n_claimants"] = str(len(s["claimants"]))
         out[f"{metric}_claimants"] = _names(s["claimants"])
@@ -46,8 +56,10 @@ def headlines(ds) -> dict[str, str]:
         out[f"{metric}_ratio"] = f"{s['ratio']:.1f}" if s.get("ratio") else "—"
     conflicts = attribution_conflicts(ds)
     out["n_attribution_conflicts"] = str(len(conflicts))
-    out["attribution_conflicts"] = "; ".join(
-        f"{c['figure']} {c['metric_label'].lower()}, credited to {_names(c['claimants'])}" for c in conflicts) or "none"
+    out["attribution_conflicts"] = (
+        "; ".join(f"{c['figure']} {c['metric_label'].lower()}, credited to {_names(c['claimants'])}" for c in conflicts)
+        or "none"
+    )
     return out
 
 
@@ -55,11 +67,17 @@ def attribution_conflicts(ds) -> list[dict]:
     """Figures that different articles credit to different claimants."""
     est = estimates(ds, HEADLINE_METRICS)
     out = []
-    for (metric, low, high), g in est.groupby(["metric", "value_low", "value_high"], dropna=False, sort=False):
+    for _, g in est.groupby(["metric", "value_low", "value_high"], dropna=False, sort=False):
         if g["claimant"].nunique() > 1:
-            out.append({"metric": metric, "metric_label": g["metric_label"].iloc[0], "figure": g["figure"].iloc[0],
-                        "claimants": list(dict.fromkeys(g["claimant_name"])),
-                        "sources": list(dict.fromkeys(s for ids in g["source_ids"] for s in ids))})
+            out.append(
+                {
+                    "metric": g["metric"].iloc[0],
+                    "metric_label": g["metric_label"].iloc[0],
+                    "figure": g["figure"].iloc[0],
+                    "claimants": list(dict.fromkeys(g["claimant_name"])),
+                    "sources": list(dict.fromkeys(s for ids in g["source_ids"] for s in ids)),
+                }
+            )
     return out
 
 
@@ -72,12 +90,20 @@ def headline_table(ds) -> str:
         if s["n"] == 0:
             continue
         label = est[est["metric"] == metric]["metric_label"].iloc[0]
-        rows.append([text(label), f"**{number(s['low'])}** ({text(_names(s['low_by']))})",
-                     f"**{number(s['high'])}** ({text(_names(s['high_by']))})", str(s["n"]), cite(s["sources"])])
+        rows.append(
+            [
+                text(label),
+                f"**{number(s['low'])}** ({text(_names(s['low_by']))})",
+                f"**{number(s['high'])}** ({text(_names(s['high_by']))})",
+                str(s["n"]),
+                cite(s["sources"]),
+            ]
+        )
     if not rows:
         return "*No estimate in this selection.*"
-    return table(["Metric", "Lowest (from)", "Highest (from)", "Estimates", "Reported by"], rows,
-                 widths=[18, 30, 30, 8, 14])
+    return table(
+        ["Metric", "Lowest (from)", "Highest (from)", "Estimates", "Reported by"], rows, widths=[18, 30, 30, 8, 14]
+    )
 
 
 class PlainText(str):

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import read_rows, set_cell, write_rows
 
 from analysis.dataset import ROOT, load
 from analysis.problems import DataError
-
-from conftest import read_rows, set_cell, write_rows
 
 
 def problems_of(data_dir, archive_dir=None):
@@ -37,35 +35,190 @@ def drop_column(data_dir: Path, file: str, column: str) -> None:
 # (id, corruption, expected file, row, field, words in the message)
 CASES = [
     ("missing column", lambda d: drop_column(d, "claims.csv", "qualifier"), "claims.csv", 1, "qualifier", "missing"),
-    ("wrong type", lambda d: set_cell(d, "claims.csv", 2, "value_high", "12k"), "claims.csv", 4, "value_high", "not a valid integer"),
-    ("unknown enum value", lambda d: set_cell(d, "claims.csv", 0, "qualifier", "roughly"), "claims.csv", 2, "qualifier", "not one of"),
-    ("unknown metric", lambda d: set_cell(d, "claims.csv", 1, "metric", "fatalities"), "claims.csv", 3, "metric", "not found in metrics.csv"),
-    ("duplicate id", lambda d: set_cell(d, "claims.csv", 1, "claim_id", "C001"), "claims.csv", 3, "claim_id", "duplicate"),
-    ("dangling source_id", lambda d: set_cell(d, "events.csv", 4, "source_id", "nobody2025"), "events.csv", 6, "source_id", "not found in sources.csv"),
+    (
+        "wrong type",
+        lambda d: set_cell(d, "claims.csv", 2, "value_high", "12k"),
+        "claims.csv",
+        4,
+        "value_high",
+        "not a valid integer",
+    ),
+    (
+        "unknown enum value",
+        lambda d: set_cell(d, "claims.csv", 0, "qualifier", "roughly"),
+        "claims.csv",
+        2,
+        "qualifier",
+        "not one of",
+    ),
+    (
+        "unknown metric",
+        lambda d: set_cell(d, "claims.csv", 1, "metric", "fatalities"),
+        "claims.csv",
+        3,
+        "metric",
+        "not found in metrics.csv",
+    ),
+    (
+        "duplicate id",
+        lambda d: set_cell(d, "claims.csv", 1, "claim_id", "C001"),
+        "claims.csv",
+        3,
+        "claim_id",
+        "duplicate",
+    ),
+    (
+        "dangling source_id",
+        lambda d: set_cell(d, "events.csv", 4, "source_id", "nobody2025"),
+        "events.csv",
+        6,
+        "source_id",
+        "not found in sources.csv",
+    ),
     ("required field empty", lambda d: set_cell(d, "events.csv", 0, "actor", ""), "events.csv", 2, "actor", "required"),
-    ("low above high", lambda d: set_cell(d, "claims.csv", 1, "value_low", "99000"), "claims.csv", 3, "value_low", "greater than"),
-    ("qualifier disagrees with values", lambda d: set_cell(d, "claims.csv", 1, "qualifier", "up_to"), "claims.csv", 3, "value_low", "up to"),
-    ("figure not in quote", lambda d: (set_cell(d, "claims.csv", 1, "value_low", "11500"), set_cell(d, "claims.csv", 1, "value_high", "11500")),
-     "claims.csv", 3, "value_low", "does not appear in the quote"),
-    ("reversed dates", lambda d: (set_cell(d, "events.csv", 7, "date_start", "2024-08-31"), set_cell(d, "events.csv", 7, "date_end", "2024-08-01")),
-     "events.csv", 9, "date_start", "after end"),
-    ("impossible date", lambda d: set_cell(d, "events.csv", 0, "date_end", "2025-02-30"), "events.csv", 2, "date_end", "not a valid date"),
-    ("precision does not fit", lambda d: set_cell(d, "events.csv", 7, "date_end", "2024-08-20"), "events.csv", 9, "date_end", "precision 'month'"),
-    ("date after publication", lambda d: (set_cell(d, "events.csv", 0, "date_start", "2026-04-28"), set_cell(d, "events.csv", 0, "date_end", "2026-04-28")),
-     "events.csv", 2, "date_start", "after the article's latest publication date"),
-    ("quote not in its article", lambda d: set_cell(d, "claims.csv", 0, "quote", "around 1,000 soldiers were killed, analysts said"),
-     "claims.csv", 2, "quote", "not found verbatim"),
-    ("quote with straight instead of curly quotes", lambda d: set_cell(d, "disagreement_quotes.csv", 0, "quote",
-     read_rows(d / "disagreement_quotes.csv")[0]["quote"] + " ’"), "disagreement_quotes.csv", 2, "quote", "not found verbatim"),
-    ("claimant type inconsistent", lambda d: set_cell(d, "claims.csv", 0, "claimant_type", "government"), "claims.csv", 2, "claimant_type", "differs"),
-    ("archive file missing", lambda d: set_cell(d, "sources.csv", 0, "archive_file", "009_0000000000000000.txt"), "sources.csv", 2, "archive_file", "not found"),
-    ("bad archive file name", lambda d: set_cell(d, "sources.csv", 0, "archive_file", "article.txt"), "sources.csv", 2, "archive_file", "pattern"),
-    ("source without bib entry", lambda d: (d / "references.bib").write_text((d / "references.bib").read_text().replace("@misc{pandit2025,", "@misc{pandit2025x,")),
-     "sources.csv", 6, "source_id", "no entry 'pandit2025'"),
-    ("disagreement quote from another article", lambda d: set_cell(d, "disagreement_quotes.csv", 0, "claim_id",
-     next(r["claim_id"] for r in read_rows(d / "claims.csv") if r["source_id"] != read_rows(d / "disagreement_quotes.csv")[0]["source_id"])),
-     "disagreement_quotes.csv", 2, "claim_id", "is reported by"),
-    ("huge field", lambda d: set_cell(d, "claims.csv", 0, "notes", "x" * 200_000), "claims.csv", 2, "notes", "at most 2000"),
+    (
+        "low above high",
+        lambda d: set_cell(d, "claims.csv", 1, "value_low", "99000"),
+        "claims.csv",
+        3,
+        "value_low",
+        "greater than",
+    ),
+    (
+        "qualifier disagrees with values",
+        lambda d: set_cell(d, "claims.csv", 1, "qualifier", "up_to"),
+        "claims.csv",
+        3,
+        "value_low",
+        "up to",
+    ),
+    (
+        "figure not in quote",
+        lambda d: (
+            set_cell(d, "claims.csv", 1, "value_low", "11500"),
+            set_cell(d, "claims.csv", 1, "value_high", "11500"),
+        ),
+        "claims.csv",
+        3,
+        "value_low",
+        "does not appear in the quote",
+    ),
+    (
+        "reversed dates",
+        lambda d: (
+            set_cell(d, "events.csv", 7, "date_start", "2024-08-31"),
+            set_cell(d, "events.csv", 7, "date_end", "2024-08-01"),
+        ),
+        "events.csv",
+        9,
+        "date_start",
+        "after end",
+    ),
+    (
+        "impossible date",
+        lambda d: set_cell(d, "events.csv", 0, "date_end", "2025-02-30"),
+        "events.csv",
+        2,
+        "date_end",
+        "not a valid date",
+    ),
+    (
+        "precision does not fit",
+        lambda d: set_cell(d, "events.csv", 7, "date_end", "2024-08-20"),
+        "events.csv",
+        9,
+        "date_end",
+        "precision 'month'",
+    ),
+    (
+        "date after publication",
+        lambda d: (
+            set_cell(d, "events.csv", 0, "date_start", "2026-04-28"),
+            set_cell(d, "events.csv", 0, "date_end", "2026-04-28"),
+        ),
+        "events.csv",
+        2,
+        "date_start",
+        "after the article's latest publication date",
+    ),
+    (
+        "quote not in its article",
+        lambda d: set_cell(d, "claims.csv", 0, "quote", "around 1,000 soldiers were killed, analysts said"),
+        "claims.csv",
+        2,
+        "quote",
+        "not found verbatim",
+    ),
+    (
+        "quote with straight instead of curly quotes",
+        lambda d: set_cell(
+            d, "disagreement_quotes.csv", 0, "quote", read_rows(d / "disagreement_quotes.csv")[0]["quote"] + " ’"
+        ),
+        "disagreement_quotes.csv",
+        2,
+        "quote",
+        "not found verbatim",
+    ),
+    (
+        "claimant type inconsistent",
+        lambda d: set_cell(d, "claims.csv", 0, "claimant_type", "government"),
+        "claims.csv",
+        2,
+        "claimant_type",
+        "differs",
+    ),
+    (
+        "archive file missing",
+        lambda d: set_cell(d, "sources.csv", 0, "archive_file", "009_0000000000000000.txt"),
+        "sources.csv",
+        2,
+        "archive_file",
+        "not found",
+    ),
+    (
+        "bad archive file name",
+        lambda d: set_cell(d, "sources.csv", 0, "archive_file", "article.txt"),
+        "sources.csv",
+        2,
+        "archive_file",
+        "pattern",
+    ),
+    (
+        "source without bib entry",
+        lambda d: (d / "references.bib").write_text(
+            (d / "references.bib").read_text().replace("@misc{pandit2025,", "@misc{pandit2025x,")
+        ),
+        "sources.csv",
+        6,
+        "source_id",
+        "no entry 'pandit2025'",
+    ),
+    (
+        "disagreement quote from another article",
+        lambda d: set_cell(
+            d,
+            "disagreement_quotes.csv",
+            0,
+            "claim_id",
+            next(
+                r["claim_id"]
+                for r in read_rows(d / "claims.csv")
+                if r["source_id"] != read_rows(d / "disagreement_quotes.csv")[0]["source_id"]
+            ),
+        ),
+        "disagreement_quotes.csv",
+        2,
+        "claim_id",
+        "is reported by",
+    ),
+    (
+        "huge field",
+        lambda d: set_cell(d, "claims.csv", 0, "notes", "x" * 200_000),
+        "claims.csv",
+        2,
+        "notes",
+        "at most 2000",
+    ),
 ]
 
 
@@ -107,29 +260,107 @@ def duplicate_header(data_dir: Path, file: str) -> None:
 
 
 CASES += [
-    ("stray delimiter", lambda d: edit_line(d, "metrics.csv", 4, lambda b: b + b",extra"), "metrics.csv", 4, None, "more cells"),
-    ("invalid UTF-8", lambda d: edit_line(d, "events.csv", 4, lambda b: b.replace(b"russia_first", b"russia\xff_first", 1)),
-     "events.csv", 4, "event_key", "not valid UTF-8"),
-    ("Latin-1 file", lambda d: (d / "claimants.csv").write_bytes((d / "claimants.csv").read_text(encoding="utf-8")
-     .replace("Western analysts", "Western analystés", 1).encode("latin-1", errors="replace")), "claimants.csv", 2, "name", "not valid UTF-8"),
-    ("UTF-16 file", lambda d: (d / "sources.csv").write_bytes((d / "sources.csv").read_text(encoding="utf-8").encode("utf-16")),
-     "sources.csv", 1, None, "not valid UTF-8"),
-    ("NUL byte", lambda d: edit_line(d, "events.csv", 6, lambda b: b.replace(b"suciu2025", b"suciu\x002025", 1)),
-     "events.csv", 6, "source_id", "NUL byte"),
-    ("unclosed quote", lambda d: edit_line(d, "metrics.csv", 4, lambda b: b.replace(b",", b',"', 1)), "metrics.csv", 4, "label", "quote left open"),
-    ("negative figure", lambda d: set_cell(d, "claims.csv", 1, "value_low", "-11000"), "claims.csv", 3, "value_low", "below the minimum"),
+    (
+        "stray delimiter",
+        lambda d: edit_line(d, "metrics.csv", 4, lambda b: b + b",extra"),
+        "metrics.csv",
+        4,
+        None,
+        "more cells",
+    ),
+    (
+        "invalid UTF-8",
+        lambda d: edit_line(d, "events.csv", 4, lambda b: b.replace(b"russia_first", b"russia\xff_first", 1)),
+        "events.csv",
+        4,
+        "event_key",
+        "not valid UTF-8",
+    ),
+    (
+        "Latin-1 file",
+        lambda d: (d / "claimants.csv").write_bytes(
+            (d / "claimants.csv")
+            .read_text(encoding="utf-8")
+            .replace("Western analysts", "Western analystés", 1)
+            .encode("latin-1", errors="replace")
+        ),
+        "claimants.csv",
+        2,
+        "name",
+        "not valid UTF-8",
+    ),
+    (
+        "UTF-16 file",
+        lambda d: (d / "sources.csv").write_bytes((d / "sources.csv").read_text(encoding="utf-8").encode("utf-16")),
+        "sources.csv",
+        1,
+        None,
+        "not valid UTF-8",
+    ),
+    (
+        "NUL byte",
+        lambda d: edit_line(d, "events.csv", 6, lambda b: b.replace(b"suciu2025", b"suciu\x002025", 1)),
+        "events.csv",
+        6,
+        "source_id",
+        "NUL byte",
+    ),
+    (
+        "unclosed quote",
+        lambda d: edit_line(d, "metrics.csv", 4, lambda b: b.replace(b",", b',"', 1)),
+        "metrics.csv",
+        4,
+        "label",
+        "quote left open",
+    ),
+    (
+        "negative figure",
+        lambda d: set_cell(d, "claims.csv", 1, "value_low", "-11000"),
+        "claims.csv",
+        3,
+        "value_low",
+        "below the minimum",
+    ),
     ("malformed id", lambda d: set_cell(d, "claims.csv", 1, "claim_id", "c2"), "claims.csv", 3, "claim_id", "pattern"),
     ("columns out of order", lambda d: reorder_columns(d, "metrics.csv"), "metrics.csv", 1, None, "out of order"),
     ("duplicate column", lambda d: duplicate_header(d, "metrics.csv"), "metrics.csv", 1, "label", "more than once"),
     ("one-sided disagreement", drop_sides, "disagreements.csv", 2, "disagreement_id", "needs 2"),
-    ("unknown claimant type", lambda d: set_cell(d, "claimants.csv", 0, "claimant_type", "pundit"), "claimants.csv", 2, "claimant_type", "not one of"),
-    ("statement never dated", lambda d: set_cell(d, "claims.csv", 0, "stated_precision", "unspecified"), "claims.csv", 2, "stated_precision", "not one of"),
-    ("date basis missing", lambda d: set_cell(d, "sources.csv", 2, "date_basis", ""), "sources.csv", 4, "date_basis", "required"),
+    (
+        "unknown claimant type",
+        lambda d: set_cell(d, "claimants.csv", 0, "claimant_type", "pundit"),
+        "claimants.csv",
+        2,
+        "claimant_type",
+        "not one of",
+    ),
+    (
+        "statement never dated",
+        lambda d: set_cell(d, "claims.csv", 0, "stated_precision", "unspecified"),
+        "claims.csv",
+        2,
+        "stated_precision",
+        "not one of",
+    ),
+    (
+        "date basis missing",
+        lambda d: set_cell(d, "sources.csv", 2, "date_basis", ""),
+        "sources.csv",
+        4,
+        "date_basis",
+        "required",
+    ),
     ("empty file", lambda d: (d / "events.csv").write_text(""), "events.csv", None, None, "empty"),
     ("whitespace-only file", lambda d: (d / "claimants.csv").write_text(" \n\n"), "claimants.csv", None, None, "empty"),
     ("missing file", lambda d: (d / "claims.csv").unlink(), "claims.csv", None, None, "missing"),
     ("missing descriptor", lambda d: (d / "datapackage.json").unlink(), "datapackage.json", None, None, "missing"),
-    ("broken descriptor", lambda d: (d / "datapackage.json").write_text("{not json"), "datapackage.json", None, None, "not a valid data package"),
+    (
+        "broken descriptor",
+        lambda d: (d / "datapackage.json").write_text("{not json"),
+        "datapackage.json",
+        None,
+        None,
+        "not a valid data package",
+    ),
     ("missing bibliography", lambda d: (d / "references.bib").unlink(), "references.bib", None, None, "missing"),
 ]
 IDS = [c[0] for c in CASES]

@@ -13,9 +13,15 @@ import pytest
 from analysis import summary
 from analysis.dataset import ROOT
 
-CHAPTERS = {"summary": "Summary", "troops": "Troop estimates", "casualties": "Casualty estimates",
-            "chronology": "Chronology", "sources": "Sources and disagreements", "method": "Method and data",
-            "bibliography": "Bibliography"}
+CHAPTERS = {
+    "summary": "Summary",
+    "troops": "Troop estimates",
+    "casualties": "Casualty estimates",
+    "chronology": "Chronology",
+    "sources": "Sources and disagreements",
+    "method": "Method and data",
+    "bibliography": "Bibliography",
+}
 
 
 class _Text(HTMLParser):
@@ -39,7 +45,7 @@ class _Text(HTMLParser):
 
 
 def visible_text(html: str) -> str:
-    main = html[html.find('<article class="bd-article"'):]
+    main = html[html.find('<article class="bd-article"') :]
     parser = _Text()
     parser.feed(main)
     return " ".join("".join(parser.parts).split())
@@ -49,8 +55,11 @@ def visible_text(html: str) -> str:
 def built(tmp_path_factory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("book")
     jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "-n", "-W", "--keep-going",
-                             "--builder", "html"], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(jb), "build", str(ROOT), "--path-output", str(out), "-n", "-W", "--keep-going", "--builder", "html"],
+        capture_output=True,
+        text=True,
+    )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-4000:]
     return out / "_build" / "html", log
@@ -61,7 +70,9 @@ def page(built, name: str) -> str:
 
 
 def test_build_has_zero_warnings(built):
-    assert not re.search(r"WARNING|ERROR", built[1]), [l for l in built[1].splitlines() if "WARNING" in l or "ERROR" in l]
+    assert not re.search(r"WARNING|ERROR", built[1]), [
+        line for line in built[1].splitlines() if "WARNING" in line or "ERROR" in line
+    ]
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
@@ -95,7 +106,14 @@ def test_bibliography_lists_the_five_articles(built):
 def test_summary_numbers_match_the_dataset(built, dataset):
     text = visible_text(page(built, "summary"))
     values = summary.headlines(dataset)
-    for key in ("deployed_range", "killed_range", "killed_or_wounded_range", "casualties_range", "ack_date", "n_claims"):
+    for key in (
+        "deployed_range",
+        "killed_range",
+        "killed_or_wounded_range",
+        "casualties_range",
+        "ack_date",
+        "n_claims",
+    ):
         assert values[key] in text, key
     assert f"put the number of North Korean troops sent at {values['deployed_range']}" in text
 
@@ -117,14 +135,33 @@ def test_data_is_downloadable(built):
 def test_no_sample_launch_buttons(built):
     html = page(built, "summary")
     assert "mybinder.org" not in html and "executablebooks/jupyter-book" not in html
+    # no launch link anywhere a reader can click (sphinx-thebe's inert config script aside)
+    assert "colab.research.google.com" not in html
+    assert not re.search(r'href="[^"]*(binder|colab)[^"]*"', html)
 
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pdf")
     jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "--builder", "pdflatex",
-                             "--toc", str(ROOT / "_toc_pdf.yml"), "-n", "-W", "--keep-going"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(jb),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "--builder",
+            "pdflatex",
+            "--toc",
+            str(ROOT / "_toc_pdf.yml"),
+            "-n",
+            "-W",
+            "--keep-going",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     return out / "_build" / "latex" / "kursk-claims.pdf"
 
@@ -156,3 +193,9 @@ def test_pdf_tables_fit_the_page(pdf):
     log = pdf.with_suffix(".log").read_text(errors="replace")
     too_wide = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
     assert not [w for w in too_wide if w > 30], sorted(too_wide)[-5:]
+
+
+def test_footer_states_licences_and_pdf_is_offered(built):
+    html = page(built, "summary")
+    assert "CC BY 4.0" in html and "MIT" in html
+    assert 'href="../kursk-claims.pdf"' in html

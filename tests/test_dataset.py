@@ -27,7 +27,10 @@ def _claims(ds, **where):
 
 def test_every_troop_total_the_articles_print_is_a_row(dataset):
     deployed = _claims(dataset, metric="deployed", subject="north_korea")
-    shapes = {(None if pd.isna(r.value_low) else int(r.value_low), int(r.value_high), r.source_id) for r in deployed.itertuples()}
+    shapes = {
+        (None if pd.isna(r.value_low) else int(r.value_low), int(r.value_high), r.source_id)
+        for r in deployed.itertuples()
+    }
     assert (11000, 11000, "suciu2025") in shapes
     assert (14000, 14000, "defencetalks2025") in shapes
     assert (14000, 14000, "pandit2025") in shapes
@@ -38,7 +41,8 @@ def test_every_troop_total_the_articles_print_is_a_row(dataset):
 
 def test_the_4000_figure_is_attributed_differently_by_two_articles(dataset):
     kw = _claims(dataset, metric="killed_or_wounded", value_high=4000)
-    assert dict(zip(kw["source_id"], kw["claimant"])) == {"unsigned2025": "sk_jcs", "pandit2025": "zelensky"}
+    attributed = dict(zip(kw["source_id"], kw["claimant"], strict=True))
+    assert attributed == {"unsigned2025": "sk_jcs", "pandit2025": "zelensky"}
 
 
 def test_casualty_figures(dataset):

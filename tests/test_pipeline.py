@@ -11,15 +11,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import read_rows, write_rows
 
 from analysis import pipeline
 from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT
 
-from conftest import read_rows, write_rows
-
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -77,12 +80,28 @@ def test_committed_notebooks_match_templates():
     for name in pipeline.CHAPTERS:
         template = nbformat.read(pipeline.TEMPLATES_DIR / f"{name}.ipynb", as_version=4)
         book = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
-        assert [c.source for c in template.cells] == [c.source for c in book.cells], f"book/{name}.ipynb is stale: run make book"
+        assert [c.source for c in template.cells] == [c.source for c in book.cells], (
+            f"book/{name}.ipynb is stale: run make book"
+        )
 
 
 def _nbval(notebook: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-                           "-q", str(notebook)], capture_output=True, text=True, cwd=notebook.parent)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(notebook),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=notebook.parent,
+    )
 
 
 def test_nbval_fails_when_a_figure_changes(tmp_path):
@@ -103,7 +122,9 @@ def test_nbval_fails_when_a_figure_changes(tmp_path):
     article = archive / "004_91b4e091b11de2f2.txt"
     article.write_text(article.read_text(encoding="utf-8").replace("some 14,000", "some 15,000"), encoding="utf-8")
     for csv_file in data.glob("*.csv"):
-        csv_file.write_text(csv_file.read_text(encoding="utf-8").replace("some 14,000", "some 15,000"), encoding="utf-8")
+        csv_file.write_text(
+            csv_file.read_text(encoding="utf-8").replace("some 14,000", "some 15,000"), encoding="utf-8"
+        )
     rows = read_rows(data / "claims.csv")
     claim = next(r for r in rows if r["source_id"] == "pandit2025" and r["value_high"] == "14000")
     claim["value_low"] = claim["value_high"] = "15000"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 import signal
 import subprocess
@@ -13,14 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import read_rows, write_rows
+from test_book import pdf_text, visible_text
 
 from analysis import pipeline
 from analysis.dataset import ROOT
 
-from conftest import read_rows, write_rows
-from test_book import pdf_text, visible_text
-
-PLANTED = "<script>alert('x')</script> **bold** | `tick` [link](http://example.org) {cite:p}`suciu2025` % & _ # $ \\ ~ ^"
+PLANTED = (
+    "<script>alert('x')</script> **bold** | `tick` [link](http://example.org) {cite:p}`suciu2025` % & _ # $ \\ ~ ^"
+)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -38,8 +37,13 @@ def published_variant(tmp_path: Path) -> Path:
 def test_an_interrupted_build_leaves_book_as_it_was(tmp_path, sig):
     out = published_variant(tmp_path)
     before = snapshot(out / "book")
-    proc = subprocess.Popen([sys.executable, "-m", "analysis", "build", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "build", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     deadline = time.monotonic() + 60
     while not list(out.glob(".book-build-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -75,7 +79,9 @@ def test_make_book_with_bad_data_stops_before_notebooks_and_site(tmp_path):
     book_before = snapshot(ROOT / "book")
     site = ROOT / "_build" / "html"
     site_before = snapshot(site) if site.exists() else {}
-    result = subprocess.run(["make", "--no-print-directory", "book", f"DATA_DIR={bad}"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "book", f"DATA_DIR={bad}"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert "claims.csv, row 2, field 'value_high'" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -116,8 +122,11 @@ def planted_book(tmp_path_factory) -> Path:
     pipeline.build(out_root=out, data_dir=data)
     jb = Path(sys.executable).with_name("jupyter-book")
     for builder, extra in (("html", []), ("pdflatex", ["--toc", str(out / "_toc_pdf.yml")])):
-        result = subprocess.run([str(jb), "build", str(out), "--builder", builder, "-n", "-W", "--keep-going", *extra],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [str(jb), "build", str(out), "--builder", builder, "-n", "-W", "--keep-going", *extra],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     return out / "_build"
 
@@ -125,7 +134,7 @@ def planted_book(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("name", ["summary", "troops", "casualties", "chronology", "sources", "method"])
 def test_planted_markup_renders_literally_in_html(planted_book, name):
     html = (planted_book / "html" / "book" / f"{name}.html").read_text(encoding="utf-8")
-    body = html[html.find('<article class="bd-article"'):]
+    body = html[html.find('<article class="bd-article"') :]
     assert "<script>alert(" not in body
     assert "<strong>bold</strong>" not in body and 'href="http://example.org"' not in body
     text = visible_text(html)

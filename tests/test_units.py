@@ -68,8 +68,16 @@ def test_when_text_shows_precision(start, end, precision, expected):
 
 @pytest.mark.parametrize(
     "planted",
-    ["<script>alert(1)</script>", "**bold**", "a | b", "`code`", "[x](http://example.org)",
-     "{cite:p}`suciu2025`", "100% & co_op #1 $5 \\emph{x}", "<img src=x onerror=alert(1)>"],
+    [
+        "<script>alert(1)</script>",
+        "**bold**",
+        "a | b",
+        "`code`",
+        "[x](http://example.org)",
+        "{cite:p}`suciu2025`",
+        "100% & co_op #1 $5 \\emph{x}",
+        "<img src=x onerror=alert(1)>",
+    ],
 )
 def test_text_escapes_every_markup_character(planted):
     escaped = text(planted)
@@ -101,7 +109,16 @@ def test_cite_dedupes_in_order_and_rejects_bad_keys():
 
 def test_table_and_figure_markup():
     assert table(["A", "B"], [["1", ""]], widths=[30, 70]).splitlines() == [
-        "::::{list-table}", ":header-rows: 1", ":widths: 30 70", "", "* - A", "  - B", "* - 1", "  - —", "::::"]
+        "::::{list-table}",
+        ":header-rows: 1",
+        ":widths: 30 70",
+        "",
+        "* - A",
+        "  - B",
+        "* - 1",
+        "  - —",
+        "::::",
+    ]
     with pytest.raises(ValueError):
         table(["A", "B"], [["only one"]])
     block = figure("figures/x", "Caption.", "Alt\ntext", "fig-x")
@@ -109,6 +126,8 @@ def test_table_and_figure_markup():
 
 
 def test_data_error_lists_problems_sorted_and_deduplicated():
-    err = DataError([Problem("b.csv", 3, "x", "bad"), Problem("a.csv", 2, "y", "worse"), Problem("b.csv", 3, "x", "bad")])
+    err = DataError(
+        [Problem("b.csv", 3, "x", "bad"), Problem("a.csv", 2, "y", "worse"), Problem("b.csv", 3, "x", "bad")]
+    )
     assert [p.file for p in err.problems] == ["a.csv", "b.csv"]
     assert "a.csv, row 2, field 'y': worse" in str(err)
