@@ -38,25 +38,41 @@ setup: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m analysis validate --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)"
 
+# Validates the data first (file, row and field of every problem), then runs the stale
+# notebooks. FORCE=1 reruns them all.
 notebooks: $(STAMP)
-	$(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)"
+	$(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)" $(if $(FORCE),--force)
 
-html: $(STAMP)
+BOOK_INPUTS = $(wildcard book/*.ipynb book/*.md book/figures/*) $(wildcard $(DATA_DIR)/*) _config.yml
+HTML_STAMP := _build/html/.built
+
+html: $(STAMP) $(HTML_STAMP)
+
+$(HTML_STAMP): $(BOOK_INPUTS) _toc.yml $(wildcard $(PDF_STAMP))
 	$(JB) build . $(JB_FLAGS) --builder html
 	@if [ -f $(PDF) ]; then cp $(PDF) _build/html/kursk-claims.pdf; \
 	else echo "note: no PDF yet (make pdf); the HTML's PDF link will be dead"; fi
+	@touch $@
 
-# The PDF is built first so the HTML build can copy it in and offer it for download.
-book: validate notebooks pdf html
+# Each step skips work whose inputs did not change: the notebook runner compares input
+# hashes per notebook; the PDF and the HTML are file targets with their inputs as
+# prerequisites (a second make sees the files the notebooks just wrote). The PDF comes
+# first so the HTML build can copy it in and offer it for download.
+book: notebooks
+	@$(MAKE) --no-print-directory pdf html
 	@echo "HTML: _build/html/index.html"
 	@echo "PDF:  $(PDF)"
 
 tex:
 	@bash scripts/ensure-tex.sh $(TEX_PACKAGES)
 
-pdf: $(STAMP) tex
+# a stamp, not the PDF itself: latexmk leaves the PDF's time alone when nothing changed
+PDF_STAMP := _build/latex/.built
+pdf: $(STAMP) tex $(PDF_STAMP)
+
+$(PDF_STAMP): $(BOOK_INPUTS) _toc_pdf.yml
 	$(JB) build . $(JB_FLAGS) --builder pdflatex --toc _toc_pdf.yml
-	@echo "PDF: $(PDF)"
+	@touch $@
 
 # A variant with other parameters, e.g. `make rerun AS_OF=2025-01-31`: a separate
 # book under _build/variants/, leaving book/ and _build/html alone.

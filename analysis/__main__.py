@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--archive-dir", default=None)
     b.add_argument("--as-of", default="", help="ISO date: only claims and events stated by then")
     b.add_argument("--out", default=None, help="book root to write (default: this repository)")
+    b.add_argument("--force", action="store_true", help="rerun every notebook, changed or not")
     args = parser.parse_args(argv)
 
     from analysis.dataset import load
@@ -30,15 +31,21 @@ def main(argv: list[str] | None = None) -> int:
         for problem in err.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    print(summary_line(ds), flush=True)
     if args.command == "validate":
-        print(summary_line(ds))
         return 0
     from analysis.pipeline import BuildError, build
 
     # SIGTERM (a CI timeout, a kill) unwinds like Ctrl-C, so the staging folder is removed
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        build(out_root=args.out, as_of=args.as_of or None, data_dir=args.data_dir, archive_dir=args.archive_dir)
+        build(
+            out_root=args.out,
+            as_of=args.as_of or None,
+            data_dir=args.data_dir,
+            archive_dir=args.archive_dir,
+            force=args.force,
+        )
     except BuildError as err:
         print(f"Build failed: {err}", file=sys.stderr)
         return 1

@@ -10,10 +10,13 @@ file, row and field.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
+import pickle
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -83,18 +86,78 @@ class Dataset:
         return replace(self, tables=t, as_of=cutoff)
 
 
-def load(data_dir: str | os.PathLike | None = None, archive_dir: str | os.PathLike | None = None) -> Dataset:
+def load(
+    data_dir: str | os.PathLike | None = None, archive_dir: str | os.PathLike | None = None, cache: bool = True
+) -> Dataset:
     """Validate the data package in ``data_dir`` and return it as a ``Dataset``.
 
     ``archive_dir`` is the folder of archived articles the quotes are checked against.
     Raises ``DataError`` naming file, row and field of every problem found.
-    """
-    from analysis import checks  # imported here: checks needs Dataset's column helpers
 
+    A dataset that validated is cached under ``_build/cache`` by a fingerprint of every
+    input (data files, archived articles, the validation code, library versions), so the
+    notebooks of one build validate once between them, not once each.
+    """
     data_dir = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
     archive_dir = Path(archive_dir) if archive_dir else DEFAULT_ARCHIVE_DIR
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), None, None, "data folder not found")])
+    key = fingerprint(data_dir, archive_dir) if cache else None
+    cached = _read_cache(key) if key else None
+    if cached is not None:
+        return replace(cached, data_dir=data_dir, archive_dir=archive_dir)
+    dataset = _validate(data_dir, archive_dir)
+    if key:
+        _write_cache(key, dataset)
+    return dataset
+
+
+CACHE_DIR = ROOT / "_build" / "cache"
+_VALIDATION_CODE = ("dataset.py", "checks.py", "numbers.py", "problems.py")
+
+
+def fingerprint(data_dir: Path, archive_dir: Path) -> str:
+    """A hash of everything validation depends on."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(f"pandas {pd.__version__} frictionless {version('frictionless')}".encode())
+    for name in _VALIDATION_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    for folder in (data_dir, archive_dir):
+        files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        digest.update(f"{folder.resolve()}:{len(files)}".encode())
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_cache(key: str) -> Dataset | None:
+    path = CACHE_DIR / f"dataset-{key}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def _write_cache(key: str, dataset: Dataset) -> None:
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = CACHE_DIR / f".dataset-{key}.{os.getpid()}.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, CACHE_DIR / f"dataset-{key}.pickle")
+        for old in CACHE_DIR.glob("dataset-*.pickle"):
+            if old.name != f"dataset-{key}.pickle" and old.stat().st_mtime < time.time() - 3600:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only checkout simply validates every time
+
+
+def _validate(data_dir: Path, archive_dir: Path) -> Dataset:
+    from analysis import checks  # imported here: checks needs Dataset's column helpers
+
     descriptor = _read_descriptor(data_dir)
     with tempfile.TemporaryDirectory(prefix="claims-") as tmp:
         problems = _normalise_files(data_dir, descriptor, Path(tmp))

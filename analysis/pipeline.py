@@ -8,6 +8,8 @@ paths, random cell ids) so that rerunning on unchanged inputs rewrites identical
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT
+from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT, fingerprint
 
 TEMPLATES_DIR = ROOT / "analysis" / "templates"
 # The order of the table of contents; summary.ipynb is the landing page.
@@ -33,11 +35,20 @@ class BuildError(Exception):
     """A notebook failed; the book folder was left untouched."""
 
 
-def build(out_root=None, as_of: str | None = None, data_dir=None, archive_dir=None, workers: int | None = None) -> Path:
-    """Execute every template into ``out_root/book`` and return that folder.
+def build(
+    out_root=None,
+    as_of: str | None = None,
+    data_dir=None,
+    archive_dir=None,
+    workers: int | None = None,
+    force: bool = False,
+) -> Path:
+    """Execute the templates into ``out_root/book`` and return that folder.
 
     ``out_root`` defaults to this repository; any other folder becomes a self-contained
     variant book (configuration, pages and a copy of the data), leaving ours alone.
+    Only notebooks whose inputs changed since the last build run (all of them with
+    ``force``); the others are carried over untouched.
     """
     out_root = Path(out_root).resolve() if out_root else ROOT
     data_dir = Path(data_dir).resolve() if data_dir else ROOT / "data"
@@ -54,16 +65,68 @@ def build(out_root=None, as_of: str | None = None, data_dir=None, archive_dir=No
         parameters["archive_dir"] = str(Path(archive_dir).resolve())
     # kernels inherit this environment: the same time zone and locale on every machine
     os.environ.update({"TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"})
+    manifest_path = out_root / "_build" / "notebooks.json"
+    manifest = _read_manifest(manifest_path)
+    keys = input_keys(data_dir if out_root == ROOT else out_root / "data", archive_dir, parameters)
+    stale = [n for n in CHAPTERS if force or _is_stale(n, keys[n], manifest, book)]
+    pages = sorted((ROOT / "book").glob("*.md"))
+    if not stale and all(_same(p, book / p.name) for p in pages):
+        print(f"All {len(CHAPTERS)} notebooks are up to date (inputs unchanged)", flush=True)
+        return book
     staging = Path(tempfile.mkdtemp(prefix=".book-build-", dir=out_root))
     try:
-        for page in (ROOT / "book").glob("*.md"):
+        for page in pages:
             shutil.copy2(page, staging / page.name)
-        (staging / "figures").mkdir()
-        _execute_all(staging, parameters, workers)
+        # carry over what needs no rerun, with its timestamps, so later steps see no change
+        if (book / "figures").is_dir():
+            shutil.copytree(book / "figures", staging / "figures", copy_function=shutil.copy2)
+        else:
+            (staging / "figures").mkdir()
+        for name in CHAPTERS:
+            if name not in stale:
+                shutil.copy2(book / f"{name}.ipynb", staging / f"{name}.ipynb")
+        _execute_all(staging, parameters, workers, stale)
         _swap(staging, book)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    manifest = {n: {"inputs": keys[n], "output": _hash_file(book / f"{n}.ipynb")} for n in CHAPTERS}
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return book
+
+
+def input_keys(data_dir: Path, archive_dir, parameters: dict) -> dict[str, str]:
+    """Per notebook, a hash of everything its output depends on."""
+    shared = hashlib.sha256()
+    shared.update(fingerprint(Path(data_dir), Path(archive_dir) if archive_dir else DEFAULT_ARCHIVE_DIR).encode())
+    for path in sorted((ROOT / "analysis").glob("*.py")) + [ROOT / "requirements.txt"]:
+        shared.update(path.name.encode() + path.read_bytes())
+    shared.update(json.dumps(parameters, sort_keys=True).encode())
+    return {
+        name: hashlib.sha256(shared.digest() + (TEMPLATES_DIR / f"{name}.ipynb").read_bytes()).hexdigest()
+        for name in CHAPTERS
+    }
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _hash_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _is_stale(name: str, key: str, manifest: dict, book: Path) -> bool:
+    entry = manifest.get(name, {})
+    notebook = book / f"{name}.ipynb"
+    return entry.get("inputs") != key or not notebook.is_file() or entry.get("output") != _hash_file(notebook)
+
+
+def _same(a: Path, b: Path) -> bool:
+    return b.is_file() and a.read_bytes() == b.read_bytes()
 
 
 def _scaffold_variant(out_root: Path, data_dir: Path) -> None:
@@ -75,10 +138,12 @@ def _scaffold_variant(out_root: Path, data_dir: Path) -> None:
         shutil.copytree(data_dir, out_root / "data")
 
 
-def _execute_all(staging: Path, parameters: dict, workers: int | None) -> None:
-    workers = workers or min(len(CHAPTERS), os.cpu_count() or 1)
+def _execute_all(staging: Path, parameters: dict, workers: int | None, names: list[str]) -> None:
+    workers = workers or min(len(names), os.cpu_count() or 1)
     started = time.monotonic()
-    print(f"Running {len(CHAPTERS)} notebooks with papermill ({workers} at a time)", flush=True)
+    skipped = len(CHAPTERS) - len(names)
+    note = f"; {skipped} unchanged, kept" if skipped else ""
+    print(f"Running {len(names)} notebooks with papermill ({workers} at a time{note})", flush=True)
     # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets.
     # Each worker leads a session of its own, so a Ctrl-C in the terminal reaches only this
     # process, which then winds the workers down instead of their kernels dying mid-cell.
@@ -89,16 +154,15 @@ def _execute_all(staging: Path, parameters: dict, workers: int | None) -> None:
     try:
         logs = staging.parent / "_build" / "logs"
         futures = {
-            name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters, logs)
-            for name in CHAPTERS
+            name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters, logs) for name in names
         }
         for done, (name, future) in enumerate(futures.items(), 1):
             try:
                 seconds = future.result()
-                print(f"  [{done}/{len(CHAPTERS)}] {name}.ipynb  ok  {seconds:.1f}s", flush=True)
+                print(f"  [{done}/{len(names)}] {name}.ipynb  ok  {seconds:.1f}s", flush=True)
             except Exception as exc:  # report every failed notebook, then stop
                 failures.append(f"{name}.ipynb: {_describe(exc)} (kernel log: {logs / name}.log)")
-                print(f"  [{done}/{len(CHAPTERS)}] {name}.ipynb  FAILED", flush=True)
+                print(f"  [{done}/{len(names)}] {name}.ipynb  FAILED", flush=True)
     finally:
         # on an interrupt, queued notebooks are dropped; running ones finish in their worker
         pool.shutdown(wait=True, cancel_futures=True)

@@ -134,3 +134,41 @@ def test_nbval_fails_when_a_figure_changes(tmp_path):
     assert "Cell outputs differ" in changed.stdout
     assert "DataError" not in changed.stdout, "the data must stay valid: only the outputs may differ"
     assert "15\\,000" in changed.stdout
+
+
+def test_rebuild_skips_unchanged_notebooks_and_reruns_only_what_changed(tmp_path, monkeypatch, capsys):
+    templates = tmp_path / "templates"
+    shutil.copytree(pipeline.TEMPLATES_DIR, templates)
+    monkeypatch.setattr(pipeline, "TEMPLATES_DIR", templates)
+    monkeypatch.setattr(pipeline, "CHAPTERS", ["sources", "method"])
+    out = tmp_path / "variant"
+    pipeline.build(out_root=out)
+    before = {p.name: p.stat().st_mtime_ns for p in (out / "book").iterdir() if p.is_file()}
+    capsys.readouterr()
+    pipeline.build(out_root=out)
+    assert "up to date" in capsys.readouterr().out
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "book").iterdir() if p.is_file()} == before
+
+    nb = nbformat.read(templates / "method.ipynb", as_version=4)
+    nb.cells[0].source += "\n\nA changed sentence."
+    nbformat.write(nb, templates / "method.ipynb")
+    pipeline.build(out_root=out)
+    printed = capsys.readouterr().out
+    assert "Running 1 notebooks" in printed and "method.ipynb  ok" in printed and "sources.ipynb" not in printed
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "book").iterdir() if p.is_file()}
+    assert after["sources.ipynb"] == before["sources.ipynb"] and after["method.ipynb"] != before["method.ipynb"]
+    assert "A changed sentence." in (out / "book" / "method.ipynb").read_text()
+
+
+def test_a_data_change_reruns_every_notebook(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(pipeline, "CHAPTERS", ["sources", "method"])
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    out = tmp_path / "variant"
+    pipeline.build(out_root=out, data_dir=data)
+    rows = read_rows(data / "claims.csv")
+    rows[0]["notes"] += " (checked again)"
+    write_rows(data / "claims.csv", rows)
+    capsys.readouterr()
+    pipeline.build(out_root=out, data_dir=data)
+    assert "Running 2 notebooks" in capsys.readouterr().out
