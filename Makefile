@@ -24,7 +24,7 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 	texlive-xetex latexmk fonts-freefont-otf poppler-utils
 PDF := _build/latex/kursk-claims.pdf
 
-.PHONY: book setup validate notebooks html pdf tex tex-packages rerun lint test clean
+.PHONY: book setup validate notebooks html pdf tex tex-packages rerun lint test bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "Setting up $(VENV) (first run only)"
@@ -92,6 +92,10 @@ test: $(STAMP) tex lint
 # cffconvert on CITATION.cff: all as repo-local hooks installed from PyPI by pre-commit.
 lint: $(STAMP)
 	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+
+# Rebuild timings against the floor and Jupyter Book's own execution (see analysis/bench.py).
+bench: $(STAMP)
+	$(PY) -m analysis.bench --reps $(or $(REPS),3)
 
 # For CI systems that install TeX themselves (e.g. with sudo).
 tex-packages:

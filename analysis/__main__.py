@@ -22,23 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from analysis.dataset import load
+    from analysis.pipeline import BuildError, build, summary_line
     from analysis.problems import DataError
 
-    try:
-        ds = load(args.data_dir, args.archive_dir)
-    except DataError as err:
-        print(f"Data validation failed: {len(err.problems)} problem(s)", file=sys.stderr)
-        for problem in err.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    print(summary_line(ds), flush=True)
-    if args.command == "validate":
-        return 0
-    from analysis.pipeline import BuildError, build
-
-    # SIGTERM (a CI timeout, a kill) unwinds like Ctrl-C, so the staging folder is removed
+    # SIGTERM (a CI timeout, a kill) unwinds like Ctrl-C, so a build's staging folder is removed
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        if args.command == "validate":
+            print(summary_line(load(args.data_dir, args.archive_dir)), flush=True)
+            return 0
         build(
             out_root=args.out,
             as_of=args.as_of or None,
@@ -46,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
             archive_dir=args.archive_dir,
             force=args.force,
         )
+    except DataError as err:
+        print(f"Data validation failed: {len(err.problems)} problem(s)", file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
     except BuildError as err:
         print(f"Build failed: {err}", file=sys.stderr)
         return 1
@@ -53,11 +50,6 @@ def main(argv: list[str] | None = None) -> int:
         print("Build interrupted: book/ left unchanged", file=sys.stderr)
         return 130
     return 0
-
-
-def summary_line(ds) -> str:
-    counts = {name: len(ds.tables[name]) for name in ("sources", "claims", "events", "disagreements")}
-    return "Data OK: " + ", ".join(f"{n} {name}" for name, n in counts.items())
 
 
 if __name__ == "__main__":

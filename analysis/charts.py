@@ -65,6 +65,55 @@ def claimant_styles(ds) -> dict[str, dict]:
     }
 
 
+# Above this many estimates a chart groups them by kind of claimant instead of drawing
+# (and labelling) one mark per claimant.
+AGGREGATE_ABOVE = 24
+# The source line under a chart names at most this many articles.
+MAX_NAMED_SOURCES = 8
+TYPE_WORDS = {
+    "government": "governments",
+    "military": "militaries",
+    "intelligence": "intelligence services",
+    "analysts": "analysts",
+    "media": "media",
+    "unattributed": "unattributed statements",
+}
+
+
+def _for_legibility(ds, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The estimates as drawn, and their styles: per claimant, or per kind of claimant when many."""
+    if len(table) <= AGGREGATE_ABOVE:
+        return table, claimant_styles(ds)
+    return aggregate_by_type(table), {
+        t: {"color": OKABE_ITO[i], "marker": MARKERS[i]} for i, t in enumerate(TYPE_WORDS)
+    }
+
+
+def aggregate_by_type(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per kind of claimant, figure and statement window, counting the estimates merged."""
+    keys = [
+        "metric",
+        "metric_label",
+        "claimant_type",
+        "value_low",
+        "value_high",
+        "stated_start",
+        "stated_end",
+        "stated_precision",
+    ]
+    rows = []
+    for _, g in table.groupby(keys, dropna=False, sort=False):
+        first = g.iloc[0].to_dict()
+        kind = TYPE_WORDS.get(first["claimant_type"], first["claimant_type"])
+        first.update(
+            claimant=first["claimant_type"],
+            claimant_name=f"{kind} ({len(g)} claimants)",
+            source_ids=sorted({s for ids in g["source_ids"] for s in ids}),
+        )
+        rows.append(first)
+    return pd.DataFrame(rows)
+
+
 def save(fig, stem: str | Path) -> list[Path]:
     """Write ``stem.svg`` and ``stem.pdf`` reproducibly and close the figure."""
     stem = Path(stem)
@@ -73,9 +122,11 @@ def save(fig, stem: str | Path) -> list[Path]:
     # labels kept out of the layout must still be inside the saved image
     extra = fig.get_default_bbox_extra_artists()
     extra += [t for t in fig.findobj(matplotlib.text.Text) if not t.get_in_layout() and t.get_text()]
-    common = {"bbox_inches": "tight", "bbox_extra_artists": extra}
-    fig.savefig(paths[0], format="svg", metadata={"Date": None}, **common)
-    fig.savefig(paths[1], format="pdf", metadata={"CreationDate": None, "ModDate": None}, **common)
+    # one layout pass for both files: "tight" would draw the figure again for each format
+    fig.canvas.draw()
+    box = fig.get_tightbbox(fig.canvas.get_renderer(), bbox_extra_artists=extra).padded(0.1)
+    fig.savefig(paths[0], format="svg", metadata={"Date": None}, bbox_inches=box)
+    fig.savefig(paths[1], format="pdf", metadata={"CreationDate": None, "ModDate": None}, bbox_inches=box)
     plt.close(fig)
     return paths
 
@@ -83,6 +134,8 @@ def save(fig, stem: str | Path) -> list[Path]:
 def _source_line(fig, ds, source_ids) -> None:
     """Name the source articles under the chart, so it stays attributed when shared alone."""
     names = []
+    more = max(0, len(source_ids) - MAX_NAMED_SOURCES)
+    source_ids = source_ids[:MAX_NAMED_SOURCES] if more else source_ids
     for sid in source_ids:
         row = ds.sources[ds.sources["source_id"] == sid].iloc[0]
         who = next(
@@ -90,7 +143,8 @@ def _source_line(fig, ds, source_ids) -> None:
             f"unsigned article {row['archive_file'][:3]}",
         )
         names.append(f"{who} ({sid})")
-    line = "Sources: " + "; ".join(names) + ". Data: claims.csv and events.csv of this report's data package."
+    listed = "; ".join(names) + (f"; and {more} more articles" if more else "")
+    line = "Sources: " + listed + ". Data: claims.csv and events.csv of this report's data package."
     fig.text(0.0, 0.0, plain(textwrap.fill(line, 125)), fontsize=7.5, ha="left", va="top", color="#333333")
 
 
@@ -121,7 +175,7 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     dotted arrow when only that last day is known. Labels sit in a column on the right
     with leader lines, so they never collide.
     """
-    styles = claimant_styles(ds)
+    table, styles = _for_legibility(ds, table)
     metrics = list(dict.fromkeys(table["metric"]))
     heights = [3 if m == "deployed" else 1.4 for m in metrics] or [1]
     fig_height = 1.9 + 1.4 * sum(heights)
@@ -229,7 +283,7 @@ def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
 
 def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     """Every casualty estimate on one shared scale, one row per estimate, grouped under its metric."""
-    styles = claimant_styles(ds)
+    table, styles = _for_legibility(ds, table)
     table = table.reset_index(drop=True)
     groups = list(dict.fromkeys(table["metric"]))
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.42 * (len(table) + len(groups)) + 1.6), layout="constrained")

@@ -31,14 +31,17 @@ def estimates(ds, metrics: list[str], subject: str = "north_korea", claimants: l
     claims = claims[claims["metric"].isin(metrics) & (claims["subject"] == subject)]
     if claimants:
         claims = claims[claims["claimant"].isin(claimants)]
-    rows = []
-    for _, group in claims.groupby(_KEY, dropna=False, sort=False):
-        for cluster in _compatible_clusters(group):
-            rows.append(_merge(cluster))
+    # plain dicts: pandas row access (iterrows) dominated the run time at scale
+    groups: dict[tuple, list[dict]] = {}
+    for record in claims.to_dict("records"):
+        key = tuple(None if pd.isna(record[k]) else record[k] for k in _KEY)
+        groups.setdefault(key, []).append(record)
+    rows = [_merge(cluster) for group in groups.values() for cluster in _compatible_clusters(group)]
     columns = [
         *_KEY,
         "metric_label",
         "claimant_name",
+        "claimant_type",
         "qualifier",
         "stated_start",
         "stated_end",
@@ -74,9 +77,9 @@ def _contains(outer, inner) -> bool:
     return o_start <= i_start and inner["stated_end"] <= outer["stated_end"]
 
 
-def _compatible_clusters(group: pd.DataFrame) -> list[list[pd.Series]]:
-    clusters: list[list[pd.Series]] = []
-    for _, row in sorted(group.iterrows(), key=lambda item: (_width(item[1]), item[1]["claim_id"])):
+def _compatible_clusters(group: list[dict]) -> list[list[dict]]:
+    clusters: list[list[dict]] = []
+    for row in sorted(group, key=lambda r: (_width(r), r["claim_id"])):
         for cluster in clusters:
             if _contains(row, cluster[0]):
                 cluster.append(row)
@@ -86,13 +89,14 @@ def _compatible_clusters(group: pd.DataFrame) -> list[list[pd.Series]]:
     return clusters
 
 
-def _merge(cluster: list[pd.Series]) -> dict:
+def _merge(cluster: list[dict]) -> dict:
     narrowest = cluster[0]
     ordered = sorted(cluster, key=lambda r: r["claim_id"])
     qualifiers = list(dict.fromkeys(r["qualifier"] for r in ordered))
     row = {
         k: narrowest[k]
-        for k in _KEY + ["metric_label", "claimant_name", "stated_start", "stated_end", "stated_precision"]
+        for k in _KEY
+        + ["metric_label", "claimant_name", "claimant_type", "stated_start", "stated_end", "stated_precision"]
     }
     row.update(
         qualifier=" / ".join(qualifiers),
@@ -145,9 +149,11 @@ def derived_figures(ds) -> pd.DataFrame:
     claims = claims_with_vocab(ds)
     claims = claims[claims["subject"] == "north_korea"]
     rows = []
-    same_statement = ["source_id", "claimant", "stated_start", "stated_end"]
-    for _, group in claims.groupby(same_statement, dropna=False, sort=True):
-        by_metric = {m: g.iloc[0] for m, g in group.groupby("metric")}
+    statements: dict[tuple, dict[str, dict]] = {}
+    for record in claims.to_dict("records"):
+        key = tuple(str(record[k]) for k in ("source_id", "claimant", "stated_start", "stated_end"))
+        statements.setdefault(key, {}).setdefault(record["metric"], record)
+    for _, by_metric in sorted(statements.items()):
         if {"killed", "wounded"} <= by_metric.keys():
             k, w = by_metric["killed"], by_metric["wounded"]
             if _is_point(k) and _is_point(w):
@@ -181,7 +187,7 @@ def derived_figures(ds) -> pd.DataFrame:
         d_high = deployed.loc[(deployed["value_low"] == bounds.max()) | (deployed["value_high"] == bounds.max())].iloc[
             0
         ]
-        for _, c in claims[claims["metric"].isin(["killed_or_wounded", "casualties"])].iterrows():
+        for c in claims[claims["metric"].isin(["killed_or_wounded", "casualties"])].to_dict("records"):
             if not _is_point(c):
                 continue
             value = int(c["value_high"])

@@ -27,6 +27,10 @@ def text(value) -> str:
     return _PUNCT.sub(r"\\\1", flat)
 
 
+# Beyond this many sources a citation names the first few and counts the rest.
+MAX_CITED = 6
+
+
 def cite(source_ids: Iterable[str]) -> str:
     """A parenthetical citation of the given BibTeX keys, in first-seen order."""
     keys = list(dict.fromkeys(str(s) for s in source_ids if s))
@@ -35,6 +39,9 @@ def cite(source_ids: Iterable[str]) -> str:
     for key in keys:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
             raise ValueError(f"not a citation key: {key!r}")
+    if len(keys) > MAX_CITED:
+        shown = MAX_CITED - 1
+        return "{cite:p}`" + ",".join(keys[:shown]) + f"` and {len(keys) - shown} more articles"
     return "{cite:p}`" + ",".join(keys) + "`"
 
 
@@ -56,6 +63,17 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence
             lines.append(("* - " if i == 0 else "  - ") + content)
     lines.append("::::")
     return "\n".join(lines)
+
+
+def capped(header: Sequence[str], rows: Sequence[Sequence[str]], widths=None, limit: int = 40, source: str = "") -> str:
+    """``table()`` of at most ``limit`` rows, saying how many more the full data holds."""
+    rows = list(rows)
+    shown = table(header, rows[:limit], widths)
+    if len(rows) <= limit:
+        return shown
+    where = f" in {source}" if source else ""
+    note = f"The first {limit} of {len(rows)} rows; all of them are{where} in the data package (see Method and data)."
+    return shown + f"\n\n*{note}*"
 
 
 def figure(stem: str, caption: str, alt: str, name: str) -> str:

@@ -22,13 +22,17 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT, fingerprint
+from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT, fingerprint, load
 
 TEMPLATES_DIR = ROOT / "analysis" / "templates"
 # The order of the table of contents; summary.ipynb is the landing page.
 CHAPTERS = ["summary", "troops", "casualties", "chronology", "sources", "method"]
 # Files a variant book needs besides its notebooks.
 SCAFFOLD = ["_config.yml", "_toc.yml", "_toc_pdf.yml"]
+
+
+# Seconds each notebook took in this process's last run (kept in the manifest for ordering).
+_LAST_TIMINGS: dict[str, float] = {}
 
 
 class BuildError(Exception):
@@ -43,12 +47,13 @@ def build(
     workers: int | None = None,
     force: bool = False,
 ) -> Path:
-    """Execute the templates into ``out_root/book`` and return that folder.
+    """Validate the data, execute the stale templates into ``out_root/book``, return that folder.
 
     ``out_root`` defaults to this repository; any other folder becomes a self-contained
     variant book (configuration, pages and a copy of the data), leaving ours alone.
     Only notebooks whose inputs changed since the last build run (all of them with
-    ``force``); the others are carried over untouched.
+    ``force``); the others are carried over untouched. Raises ``DataError`` before
+    anything is written when the data is malformed.
     """
     out_root = Path(out_root).resolve() if out_root else ROOT
     data_dir = Path(data_dir).resolve() if data_dir else ROOT / "data"
@@ -56,9 +61,7 @@ def build(
     parameters: dict[str, str] = {}
     if as_of:
         parameters["as_of"] = as_of
-    if out_root != ROOT:
-        _scaffold_variant(out_root, data_dir)  # the variant's own data/ is what ../data finds
-    elif data_dir != (ROOT / "data").resolve():
+    if out_root == ROOT and data_dir != (ROOT / "data").resolve():
         parameters["data_dir"] = os.path.relpath(data_dir, book)
     # only a non-default archive is passed: an absolute path must not enter book/ needlessly
     if archive_dir and Path(archive_dir).resolve() != DEFAULT_ARCHIVE_DIR.resolve():
@@ -67,13 +70,41 @@ def build(
     os.environ.update({"TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"})
     manifest_path = out_root / "_build" / "notebooks.json"
     manifest = _read_manifest(manifest_path)
-    keys = input_keys(data_dir if out_root == ROOT else out_root / "data", archive_dir, parameters)
+    keys = input_keys(data_dir, archive_dir, parameters)
     stale = [n for n in CHAPTERS if force or _is_stale(n, keys[n], manifest, book)]
-    pages = sorted((ROOT / "book").glob("*.md"))
-    if not stale and all(_same(p, book / p.name) for p in pages):
-        print(f"All {len(CHAPTERS)} notebooks are up to date (inputs unchanged)", flush=True)
-        return book
-    staging = Path(tempfile.mkdtemp(prefix=".book-build-", dir=out_root))
+    # workers start (and import papermill) while this process validates the data
+    pool = _start_pool(workers or min(len(stale), os.cpu_count() or 1)) if stale else None
+    try:
+        dataset = load(data_dir, archive_dir)
+        print(summary_line(dataset), flush=True)
+        if out_root != ROOT:
+            _scaffold_variant(out_root, data_dir)  # the variant's own data/ is what ../data finds
+        pages = sorted((ROOT / "book").glob("*.md"))
+        if not stale and all(_same(p, book / p.name) for p in pages):
+            print(f"All {len(CHAPTERS)} notebooks are up to date (inputs unchanged)", flush=True)
+            return book
+        _run_into_book(book, pages, stale, manifest, parameters, pool)
+    finally:
+        if pool is not None:
+            # on an interrupt, queued notebooks are dropped; running ones finish in their worker
+            pool.shutdown(wait=True, cancel_futures=True)
+    timings = {n: manifest.get(n, {}).get("seconds", 0.0) for n in CHAPTERS} | _LAST_TIMINGS
+    manifest = {
+        n: {"inputs": keys[n], "output": _hash_file(book / f"{n}.ipynb"), "seconds": round(timings[n], 1)}
+        for n in CHAPTERS
+    }
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return book
+
+
+def summary_line(ds) -> str:
+    counts = {name: len(ds.tables[name]) for name in ("sources", "claims", "events", "disagreements")}
+    return "Data OK: " + ", ".join(f"{n} {name}" for name, n in counts.items())
+
+
+def _run_into_book(book: Path, pages: list[Path], stale: list[str], manifest: dict, parameters: dict, pool) -> None:
+    staging = Path(tempfile.mkdtemp(prefix=".book-build-", dir=book.parent))
     try:
         for page in pages:
             shutil.copy2(page, staging / page.name)
@@ -85,14 +116,40 @@ def build(
         for name in CHAPTERS:
             if name not in stale:
                 shutil.copy2(book / f"{name}.ipynb", staging / f"{name}.ipynb")
-        _execute_all(staging, parameters, workers, stale)
+        # longest first, by the last run's timings, so the workers finish together
+        stale = sorted(stale, key=lambda n: -manifest.get(n, {}).get("seconds", 0.0))
+        _execute_all(staging, parameters, stale, pool)
+        _keep_unchanged_times(staging, book)
         _swap(staging, book)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    manifest = {n: {"inputs": keys[n], "output": _hash_file(book / f"{n}.ipynb")} for n in CHAPTERS}
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    return book
+
+
+def _keep_unchanged_times(staging: Path, book: Path) -> None:
+    """A rerun whose output came out identical keeps the old file's time, so the HTML and
+    PDF builds (make targets, Sphinx) redo only the pages that really changed."""
+    for new in staging.rglob("*"):
+        old = book / new.relative_to(staging)
+        if new.is_file() and old.is_file() and new.stat().st_size == old.stat().st_size:
+            if new.read_bytes() == old.read_bytes():
+                shutil.copystat(old, new)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets.
+    # Each worker leads a session of its own, so a Ctrl-C in the terminal reaches only this
+    # process, which then winds the workers down instead of their kernels dying mid-cell.
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker
+    )
+    for _ in range(workers):
+        pool.submit(time.sleep, 0)  # spawn the workers now
+    return pool
+
+
+def _init_worker() -> None:
+    os.setsid()
+    import papermill  # noqa: F401  (imported while the parent validates)
 
 
 def input_keys(data_dir: Path, archive_dir, parameters: dict) -> dict[str, str]:
@@ -138,34 +195,24 @@ def _scaffold_variant(out_root: Path, data_dir: Path) -> None:
         shutil.copytree(data_dir, out_root / "data")
 
 
-def _execute_all(staging: Path, parameters: dict, workers: int | None, names: list[str]) -> None:
-    workers = workers or min(len(names), os.cpu_count() or 1)
+def _execute_all(staging: Path, parameters: dict, names: list[str], pool: ProcessPoolExecutor) -> None:
     started = time.monotonic()
     skipped = len(CHAPTERS) - len(names)
     note = f"; {skipped} unchanged, kept" if skipped else ""
-    print(f"Running {len(names)} notebooks with papermill ({workers} at a time{note})", flush=True)
-    # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets.
-    # Each worker leads a session of its own, so a Ctrl-C in the terminal reaches only this
-    # process, which then winds the workers down instead of their kernels dying mid-cell.
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=os.setsid
-    )
+    print(f"Running {len(names)} notebooks with papermill ({pool._max_workers} at a time{note})", flush=True)
     failures = []
-    try:
-        logs = staging.parent / "_build" / "logs"
-        futures = {
-            name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters, logs) for name in names
-        }
-        for done, (name, future) in enumerate(futures.items(), 1):
-            try:
-                seconds = future.result()
-                print(f"  [{done}/{len(names)}] {name}.ipynb  ok  {seconds:.1f}s", flush=True)
-            except Exception as exc:  # report every failed notebook, then stop
-                failures.append(f"{name}.ipynb: {_describe(exc)} (kernel log: {logs / name}.log)")
-                print(f"  [{done}/{len(names)}] {name}.ipynb  FAILED", flush=True)
-    finally:
-        # on an interrupt, queued notebooks are dropped; running ones finish in their worker
-        pool.shutdown(wait=True, cancel_futures=True)
+    logs = staging.parent / "_build" / "logs"
+    futures = {
+        name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters, logs) for name in names
+    }
+    for done, (name, future) in enumerate(futures.items(), 1):
+        try:
+            seconds = future.result()
+            _LAST_TIMINGS[name] = seconds
+            print(f"  [{done}/{len(names)}] {name}.ipynb  ok  {seconds:.1f}s", flush=True)
+        except Exception as exc:  # report every failed notebook, then stop
+            failures.append(f"{name}.ipynb: {_describe(exc)} (kernel log: {logs / name}.log)")
+            print(f"  [{done}/{len(names)}] {name}.ipynb  FAILED", flush=True)
     if failures:
         raise BuildError("; ".join(failures) + " (book/ left unchanged)")
     print(f"All notebooks ran in {time.monotonic() - started:.1f}s", flush=True)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import figure_text, percent, when_text
-from analysis.markup import cite, figure, table, text
+from analysis.markup import capped, cite, figure, table, text
 
 QUALIFIER_WORDS = {
     "exact": "exact",
@@ -62,10 +62,37 @@ def estimates_table(est: pd.DataFrame) -> str:
         ]
         for _, r in est.iterrows()
     ]
-    return table(
+    listed = capped(
         ["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"],
         rows,
         widths=[22, 16, 12, 13, 14, 9, 14],
+        limit=LIST_LIMIT,
+        source="claims.csv",
+    )
+    return by_type_table(est) + "\n\n" + listed if len(est) > LIST_LIMIT else listed
+
+
+def by_type_table(est: pd.DataFrame) -> str:
+    """Per metric and kind of claimant: how many estimates, the lowest and the highest."""
+    rows = []
+    for (label, kind), g in est.groupby(["metric_label", "claimant_type"], sort=False):
+        values = pd.concat([g["value_low"], g["value_high"]]).dropna()
+        low, high = (f"{int(values.min()):,}", f"{int(values.max()):,}") if not values.empty else ("—", "—")
+        sources = [s for ids in g["source_ids"] for s in ids]
+        rows.append(
+            [
+                text(label),
+                text(CLAIMANT_TYPE_WORDS.get(kind, kind)),
+                str(len(g)),
+                text(low),
+                text(high),
+                str(len(set(sources))),
+            ]
+        )
+    return table(
+        ["Metric", "Kind of claimant", "Estimates", "Lowest", "Highest", "Articles"],
+        rows,
+        widths=[22, 22, 14, 14, 14, 14],
     )
 
 
@@ -80,7 +107,13 @@ def attribution_table(est: pd.DataFrame) -> str:
         ]
         for _, r in est.iterrows()
     ]
-    return table(["Claimant", "Figure", "Attribution as printed", "Reported by"], rows, widths=[28, 14, 40, 18])
+    return capped(
+        ["Claimant", "Figure", "Attribution as printed", "Reported by"],
+        rows,
+        widths=[28, 14, 40, 18],
+        limit=LIST_LIMIT,
+        source="claims.csv",
+    )
 
 
 def metric_definitions(ds, metrics: list[str]) -> str:
@@ -112,8 +145,12 @@ def derived_table(derived: pd.DataFrame) -> str:
                 cite(r["sources"]),
             ]
         )
-    return table(
-        ["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"], rows, widths=[22, 16, 34, 12, 16]
+    return capped(
+        ["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"],
+        rows,
+        widths=[22, 16, 34, 12, 16],
+        limit=LIST_LIMIT,
+        source="claims.csv (inputs)",
     )
 
 
@@ -127,7 +164,13 @@ def timeline_table(tl: pd.DataFrame) -> str:
         else:
             when = "; ".join(f"{text(d['when'])} {cite(d['source_ids'])}" for d in r["datings"])
         rows.append([when, text(r["label"]), text(r["actor"]), text(r["category"]), cite(r["source_ids"])])
-    return table(["Date", "Event", "Actor", "Kind", "Reported by"], rows, widths=[22, 38, 16, 10, 14])
+    return capped(
+        ["Date", "Event", "Actor", "Kind", "Reported by"],
+        rows,
+        widths=[22, 38, 16, 10, 14],
+        limit=LIST_LIMIT,
+        source="events.csv",
+    )
 
 
 def date_resolution_table(ds) -> str:
@@ -147,13 +190,22 @@ def date_resolution_table(ds) -> str:
                 cite([r["source_id"]]),
             ]
         )
-    return table(["Resolved to", "Precision", "Basis in the text", "Example"], rows, widths=[16, 12, 60, 12])
+    # the method chapter lists every distinct dating: a short list unless the data is huge
+    return capped(
+        ["Resolved to", "Precision", "Basis in the text", "Example"],
+        rows,
+        widths=[16, 12, 60, 12],
+        limit=4 * LIST_LIMIT,
+        source="events.csv",
+    )
 
 
 def source_matrix(ds) -> str:
     """Which article reported which figure: claim ids in the cells."""
     claims = claims_with_vocab(ds)
     sources = list(ds.sources["source_id"])
+    if len(sources) > MATRIX_LIMIT:
+        return _reports_per_figure(claims)
     header = ["Figure", "Claimant"] + [cite([s]) for s in sources]
     rows = []
     grouped = claims.groupby(["metric", "value_low", "value_high", "claimant"], dropna=False, sort=False)
@@ -168,6 +220,28 @@ def source_matrix(ds) -> str:
     return table(header, rows, widths=[26, 24] + [10] * len(sources))
 
 
+def _reports_per_figure(claims: pd.DataFrame) -> str:
+    """With too many articles for a column each: per figure, how many articles report it."""
+    rows = []
+    grouped = claims.groupby(["metric_label", "value_low", "value_high", "qualifier"], dropna=False, sort=False)
+    for (label, low, high, qualifier), g in grouped:
+        rows.append(
+            [
+                text(f"{label}: {figure_text(low, high, qualifier)}"),
+                str(g["claimant"].nunique()),
+                str(g["source_id"].nunique()),
+                cite(g["source_id"]),
+            ]
+        )
+    return capped(
+        ["Figure", "Claimants", "Articles", "Reported by"],
+        rows,
+        widths=[40, 15, 15, 30],
+        limit=LIST_LIMIT,
+        source="claims.csv",
+    )
+
+
 def sources_table(ds) -> str:
     rows = [
         [
@@ -180,10 +254,19 @@ def sources_table(ds) -> str:
         ]
         for _, r in ds.sources.iterrows()
     ]
-    return table(
-        ["Article", "Author", "Outlet", "Title", "Published", "Archived copy"], rows, widths=[9, 14, 17, 24, 14, 22]
+    return capped(
+        ["Article", "Author", "Outlet", "Title", "Published", "Archived copy"],
+        rows,
+        widths=[9, 14, 17, 24, 14, 22],
+        limit=LIST_LIMIT,
+        source="sources.csv",
     )
 
+
+# Longer lists are cut in the book (the full data is a download away).
+LIST_LIMIT = 40
+MATRIX_LIMIT = 8
+DISAGREEMENT_LIMIT = 30
 
 KIND_WORDS = {
     "attribution": "Conflicting attribution",
@@ -202,7 +285,18 @@ def disagreements(ds) -> str:
         return "*No disagreement in this selection.*"
     quotes = ds.disagreement_quotes
     parts = []
-    for _, d in ds.disagreements.iterrows():
+    shown = ds.disagreements
+    if len(shown) > DISAGREEMENT_LIMIT:
+        counts = shown["kind"].value_counts()
+        parts.append(
+            table(["Kind", "Disagreements"], [[text(KIND_WORDS.get(k, k)), str(n)] for k, n in counts.items()])
+        )
+        parts.append(
+            f"\n*The first {DISAGREEMENT_LIMIT} of {len(shown)} disagreements follow; all of them are in "
+            "disagreements.csv and disagreement_quotes.csv (see Method and data).*\n"
+        )
+        shown = shown.head(DISAGREEMENT_LIMIT)
+    for _, d in shown.iterrows():
         q = quotes[quotes["disagreement_id"] == d["disagreement_id"]].sort_values("item")
         parts.append(
             f"**{text(d['disagreement_id'])}. {text(d['topic'])}** ({text(KIND_WORDS.get(d['kind'], d['kind']))})\n"
@@ -217,7 +311,8 @@ def disagreements(ds) -> str:
 
 def vocabulary_table(ds, resource: str, columns: list[str], labels: list[str], widths: list[int] | None = None) -> str:
     frame = ds.tables[resource]
-    return table(labels, [[text(r[c]) for c in columns] for _, r in frame.iterrows()], widths=widths)
+    rows = [[text(r[c]) for c in columns] for _, r in frame.iterrows()]
+    return capped(labels, rows, widths=widths, limit=LIST_LIMIT, source=f"{resource}.csv")
 
 
 def data_dictionary(descriptor: dict) -> str:
@@ -265,6 +360,12 @@ def downloads(descriptor: dict, data_prefix: str = "../data") -> str:
 
 def alt_summary(est: pd.DataFrame) -> str:
     """Plain-text list of what a chart shows, for its alt text."""
+    if len(est) > 15:
+        values = pd.concat([est["value_low"], est["value_high"]]).dropna()
+        return (
+            f"{len(est)} estimates from {est['claimant'].nunique()} claimants, grouped by kind of claimant; "
+            f"lowest {int(values.min()):,}, highest {int(values.max()):,}."
+        )
     return (
         "; ".join(f"{r['metric_label']}, {r['claimant_name']}: {r['figure']} ({r['when']})" for _, r in est.iterrows())
         + "."

@@ -13,9 +13,12 @@ HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
 NONE = "none stated"
 
 
-def _names(names: list[str]) -> str:
+def _names(names: list[str], limit: int = 8) -> str:
     if not names:
         return "no one"
+    if len(names) > limit:
+        rest = len(names) - limit + 1
+        return ", ".join(names[: limit - 1]) + f" and {rest} others"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -54,7 +57,7 @@ def headlines(ds) -> dict[str, str]:
         out[f"{metric}_low_by"] = _names(s["low_by"])
         out[f"{metric}_high_by"] = _names(s["high_by"])
         out[f"{metric}_ratio"] = f"{s['ratio']:.1f}" if s.get("ratio") else "—"
-    conflicts = attribution_conflicts(ds)
+    conflicts = attribution_conflicts(ds, est)
     out["n_attribution_conflicts"] = str(len(conflicts))
     out["attribution_conflicts"] = (
         "; ".join(f"{c['figure']} {c['metric_label'].lower()}, credited to {_names(c['claimants'])}" for c in conflicts)
@@ -63,9 +66,9 @@ def headlines(ds) -> dict[str, str]:
     return out
 
 
-def attribution_conflicts(ds) -> list[dict]:
+def attribution_conflicts(ds, est: pd.DataFrame | None = None) -> list[dict]:
     """Figures that different articles credit to different claimants."""
-    est = estimates(ds, HEADLINE_METRICS)
+    est = estimates(ds, HEADLINE_METRICS) if est is None else est
     out = []
     for _, g in est.groupby(["metric", "value_low", "value_high"], dropna=False, sort=False):
         if g["claimant"].nunique() > 1:

@@ -1,0 +1,73 @@
+"""At many times the data, the book stays usable: charts aggregate, tables summarise."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import charts, load, render, summary
+from analysis.chronology import timeline
+from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
+from analysis.synthetic import generate
+
+FACTOR = 20
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    data, archive = generate(tmp_path_factory.mktemp("synthetic"), factor=FACTOR)
+    return load(data, archive)
+
+
+def test_synthetic_package_is_valid_and_larger(big, dataset):
+    assert len(big.sources) == FACTOR * len(dataset.sources)
+    assert len(big.claims) == FACTOR * len(dataset.claims)
+    assert len(big.events) == FACTOR * len(dataset.events)
+    assert len(big.claimants) == FACTOR * len(dataset.claimants)
+
+
+def _svg_texts(svg: Path) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text()) or re.findall(r"<!-- (.*?) -->", svg.read_text())
+
+
+def test_charts_aggregate_instead_of_overplotting(big, tmp_path):
+    troops = estimates(big, TROOP_METRICS)
+    assert len(troops) > charts.AGGREGATE_ABOVE
+    drawn = charts.aggregate_by_type(troops)
+    assert len(drawn) <= 12
+    svg = charts.troop_chart(big, troops, tmp_path / "troops")[0].read_text()
+    assert "claimants)" in svg and f"{FACTOR} claimants" in svg
+    assert svg.count("Sources:") == 1 and "more articles" in svg
+    cas = charts.casualty_chart(big, estimates(big, CASUALTY_METRICS), tmp_path / "cas")[0].read_text()
+    assert "claimants)" in cas
+    charts.timeline_chart(big, timeline(big), tmp_path / "tl")
+
+
+def test_tables_summarise_and_point_to_the_data(big):
+    troops = estimates(big, TROOP_METRICS)
+    md = render.estimates_table(troops)
+    assert "Kind of claimant" in md  # the per-type summary comes first
+    assert md.count("\n* - ") <= render.LIST_LIMIT + 20
+    assert f"of {len(troops)} rows" in md
+    matrix = render.source_matrix(big)
+    assert "Articles" in matrix and matrix.count("{cite:p}") <= render.LIST_LIMIT + 1
+    dis = render.disagreements(big)
+    assert f"The first {render.DISAGREEMENT_LIMIT} of {len(big.disagreements)} disagreements" in dis
+
+
+def test_citations_and_names_are_capped(big):
+    from analysis.markup import MAX_CITED, cite
+
+    text = cite(list(big.sources["source_id"]))
+    assert text.count(",") == MAX_CITED - 2 and "more articles" in text
+    values = summary.headlines(big)
+    assert "others" in values["deployed_claimants"]
+    assert values["deployed_claimants"].count("#") == 7  # seven synthetic names, then a count
+
+
+def test_small_data_is_not_summarised(dataset):
+    troops = estimates(dataset, TROOP_METRICS)
+    md = render.estimates_table(troops)
+    assert "Kind of claimant" not in md and "rows; all of them" not in md
