@@ -1,9 +1,12 @@
-"""Run every notebook template with papermill into a book folder, all or nothing.
+"""Run the notebook templates with papermill into a book folder: only the stale ones, in
+parallel, all or nothing.
 
-Notebooks execute in a staging folder beside ``book/``; only when every one succeeded
-is ``book/`` swapped for it, so a failing or interrupted run leaves the published
-notebooks as they were. Executed notebooks are normalised (papermill's timing and
-paths, random cell ids) so that rerunning on unchanged inputs rewrites identical bytes.
+A notebook is stale when a hash of its inputs (template, data, archived articles, the
+``analysis`` code, requirements, parameters) differs from the last build's. Stale ones
+execute in a staging folder beside ``book/``; only when every one succeeded is ``book/``
+swapped for it, so a failing or interrupted run leaves the published notebooks as they
+were. Executed notebooks are normalised (papermill's timing and paths, random cell ids)
+so that rerunning on unchanged inputs rewrites identical bytes.
 """
 
 from __future__ import annotations
@@ -199,7 +202,8 @@ def _execute_all(staging: Path, parameters: dict, names: list[str], pool: Proces
     started = time.monotonic()
     skipped = len(CHAPTERS) - len(names)
     note = f"; {skipped} unchanged, kept" if skipped else ""
-    print(f"Running {len(names)} notebooks with papermill ({pool._max_workers} at a time{note})", flush=True)
+    workers = min(len(names), os.cpu_count() or 1)
+    print(f"Running {len(names)} notebooks with papermill ({workers} at a time{note})", flush=True)
     failures = []
     logs = staging.parent / "_build" / "logs"
     futures = {
