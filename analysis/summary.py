@@ -109,26 +109,16 @@ def headline_table(ds) -> str:
     )
 
 
-class PlainText(str):
-    """A string whose text/plain form is itself.
-
-    ``{glue:text}`` pastes the text/plain output, and a str's repr adds quotes and
-    doubles backslashes; this keeps "South Korea's" and a literal backslash intact.
-    """
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer, cycle) -> None:
-        printer.text(str(self))
-
-
 def glue_all(values: dict[str, str]) -> None:
-    """Glue every value as plain text (never a NumPy scalar, whose repr breaks the formatter)."""
+    """Glue every value as a str (never a NumPy scalar, whose repr breaks the formatter).
+
+    ``{glue:text}`` reads a str back from its repr with ``ast.literal_eval``, so quotes
+    and backslashes survive, and "3,000" stays text instead of becoming a tuple.
+    """
     from myst_nb import glue
 
     for key, value in values.items():
-        glue(key, PlainText(value), display=False)
+        glue(key, str(value), display=False)
 
 
 def as_frame(values: dict[str, str]) -> pd.DataFrame:

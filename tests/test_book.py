@@ -116,6 +116,11 @@ def test_summary_numbers_match_the_dataset(built, dataset):
     ):
         assert values[key] in text, key
     assert f"put the number of North Korean troops sent at {values['deployed_range']}" in text
+    # single figures with a thousands separator must not turn into tuples such as "(3, 0)"
+    assert f"Reinforcements. {values['reinforcements_range']} additional troops" in text
+    assert values["reinforcements_range"] == "3,000" and values["wounded_range"] == "2,700"
+    assert f"is {values['wounded_range']} (" in text and f"total of {values['casualties_range']} comes" in text
+    assert not re.search(r"\(\d+, \d+\)", text), "a glued number was rendered as a tuple"
 
 
 def test_tables_show_every_estimate(built, dataset):
