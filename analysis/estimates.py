@@ -138,6 +138,19 @@ def spread(table: pd.DataFrame, metric: str) -> dict:
     }
 
 
+# Figures derived from two metrics one claimant gave in one statement.
+SAME_STATEMENT = [
+    (("killed", "wounded"), "Killed plus wounded, one statement", "killed + wounded", lambda k, w: k + w, "persons"),
+    (
+        ("killed", "deployed"),
+        "Share of deployed troops killed, one statement",
+        "killed ÷ deployed",
+        lambda k, d: k / d,
+        "share",
+    ),
+]
+
+
 def derived_figures(ds) -> pd.DataFrame:
     """Figures computed from claims, each with its formula and inputs.
 
@@ -154,32 +167,12 @@ def derived_figures(ds) -> pd.DataFrame:
         key = tuple(str(record[k]) for k in ("source_id", "claimant", "stated_start", "stated_end"))
         statements.setdefault(key, {}).setdefault(record["metric"], record)
     for _, by_metric in sorted(statements.items()):
-        if {"killed", "wounded"} <= by_metric.keys():
-            k, w = by_metric["killed"], by_metric["wounded"]
-            if _is_point(k) and _is_point(w):
-                rows.append(
-                    _derived(
-                        "Killed plus wounded, one statement",
-                        "killed + wounded",
-                        [k, w],
-                        int(k["value_high"]) + int(w["value_high"]),
-                        None,
-                        "persons",
-                    )
-                )
-        if {"killed", "deployed"} <= by_metric.keys():
-            k, d = by_metric["killed"], by_metric["deployed"]
-            if _is_point(k) and _is_point(d):
-                rows.append(
-                    _derived(
-                        "Share of deployed troops killed, one statement",
-                        "killed ÷ deployed",
-                        [k, d],
-                        int(k["value_high"]) / int(d["value_high"]),
-                        None,
-                        "share",
-                    )
-                )
+        for (first, second), name, formula, compute, unit in SAME_STATEMENT:
+            if {first, second} <= by_metric.keys():
+                x, y = by_metric[first], by_metric[second]
+                if _is_point(x) and _is_point(y):
+                    result = compute(int(x["value_high"]), int(y["value_high"]))
+                    rows.append(_derived(name, formula, [x, y], result, None, unit))
     deployed = claims[claims["metric"] == "deployed"]
     bounds = pd.concat([deployed["value_low"], deployed["value_high"]]).dropna()
     if not bounds.empty:
