@@ -107,8 +107,9 @@ def summary_line(ds) -> str:
 
 
 def _run_into_book(book: Path, pages: list[Path], stale: list[str], manifest: dict, parameters: dict, pool) -> None:
-    staging = Path(tempfile.mkdtemp(prefix=".book-build-", dir=book.parent))
+    staging = None
     try:
+        staging = Path(tempfile.mkdtemp(prefix=".book-build-", dir=book.parent))
         for page in pages:
             shutil.copy2(page, staging / page.name)
         # carry over what needs no rerun, with its timestamps, so later steps see no change
@@ -125,7 +126,11 @@ def _run_into_book(book: Path, pages: list[Path], stale: list[str], manifest: di
         _keep_unchanged_times(staging, book)
         _swap(staging, book)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        # on an interrupt, notebooks still running write into staging: let them finish
+        # (queued ones are dropped) before removing it, or they would recreate it
+        pool.shutdown(wait=True, cancel_futures=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _keep_unchanged_times(staging: Path, book: Path) -> None:
