@@ -81,7 +81,7 @@ def check_values(ds) -> list[Problem]:
             ok = low < high
         if not ok:
             bad = "value_low" if pd.notna(low) != want_low else "value_high"
-            problems.append(Problem(name, row, bad if bad else "qualifier", f"qualifier '{qualifier}' needs {shape}"))
+            problems.append(Problem(name, row, bad, f"qualifier '{qualifier}' needs {shape}"))
             continue
         printed = numbers_in(str(claim["quote"]))
         for col in ("value_low", "value_high"):

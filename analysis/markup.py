@@ -65,7 +65,13 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence
     return "\n".join(lines)
 
 
-def capped(header: Sequence[str], rows: Sequence[Sequence[str]], widths=None, limit: int = 40, source: str = "") -> str:
+# Longer tables are cut in the book; the full data is a download away.
+LIST_LIMIT = 40
+
+
+def capped(
+    header: Sequence[str], rows: Sequence[Sequence[str]], widths=None, limit: int = LIST_LIMIT, source: str = ""
+) -> str:
     """``table()`` of at most ``limit`` rows, saying how many more the full data holds."""
     rows = list(rows)
     shown = table(header, rows[:limit], widths)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import figure_text, percent, when_text
-from analysis.markup import capped, cite, figure, table, text
+from analysis.markup import LIST_LIMIT, capped, cite, figure, table, text
 
 QUALIFIER_WORDS = {
     "exact": "exact",
@@ -66,7 +66,6 @@ def estimates_table(est: pd.DataFrame) -> str:
         ["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"],
         rows,
         widths=[22, 16, 12, 13, 14, 9, 14],
-        limit=LIST_LIMIT,
         source="claims.csv",
     )
     return by_type_table(est) + "\n\n" + listed if len(est) > LIST_LIMIT else listed
@@ -111,7 +110,6 @@ def attribution_table(est: pd.DataFrame) -> str:
         ["Claimant", "Figure", "Attribution as printed", "Reported by"],
         rows,
         widths=[28, 14, 40, 18],
-        limit=LIST_LIMIT,
         source="claims.csv",
     )
 
@@ -149,7 +147,6 @@ def derived_table(derived: pd.DataFrame) -> str:
         ["Derived figure", "Formula", "Inputs (claim rows)", "Result", "Sources"],
         rows,
         widths=[22, 16, 34, 12, 16],
-        limit=LIST_LIMIT,
         source="claims.csv (inputs)",
     )
 
@@ -168,7 +165,6 @@ def timeline_table(tl: pd.DataFrame) -> str:
         ["Date", "Event", "Actor", "Kind", "Reported by"],
         rows,
         widths=[22, 38, 16, 10, 14],
-        limit=LIST_LIMIT,
         source="events.csv",
     )
 
@@ -237,7 +233,6 @@ def _reports_per_figure(claims: pd.DataFrame) -> str:
         ["Figure", "Claimants", "Articles", "Reported by"],
         rows,
         widths=[40, 15, 15, 30],
-        limit=LIST_LIMIT,
         source="claims.csv",
     )
 
@@ -258,13 +253,10 @@ def sources_table(ds) -> str:
         ["Article", "Author", "Outlet", "Title", "Published", "Archived copy"],
         rows,
         widths=[9, 14, 17, 24, 14, 22],
-        limit=LIST_LIMIT,
         source="sources.csv",
     )
 
 
-# Longer lists are cut in the book (the full data is a download away).
-LIST_LIMIT = 40
 MATRIX_LIMIT = 8
 DISAGREEMENT_LIMIT = 30
 
@@ -312,7 +304,7 @@ def disagreements(ds) -> str:
 def vocabulary_table(ds, resource: str, columns: list[str], labels: list[str], widths: list[int] | None = None) -> str:
     frame = ds.tables[resource]
     rows = [[text(r[c]) for c in columns] for _, r in frame.iterrows()]
-    return capped(labels, rows, widths=widths, limit=LIST_LIMIT, source=f"{resource}.csv")
+    return capped(labels, rows, widths=widths, source=f"{resource}.csv")
 
 
 def data_dictionary(descriptor: dict) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT, load
+from analysis.dataset import ROOT, load
 
 DATA = ROOT / "data"
 
@@ -25,10 +25,9 @@ def data_copy(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def archive_dir() -> Path:
-    assert DEFAULT_ARCHIVE_DIR.is_dir(), f"the source archive is expected at {DEFAULT_ARCHIVE_DIR}"
-    return DEFAULT_ARCHIVE_DIR
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes, to prove a step left it untouched."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def read_rows(path: Path) -> list[dict]:

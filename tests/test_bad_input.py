@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import read_rows, set_cell, write_rows
+from conftest import read_rows, set_cell, snapshot, write_rows
 
 from analysis.dataset import ROOT, load
 from analysis.problems import DataError
@@ -375,10 +375,6 @@ def test_corruption_is_reported_with_file_row_and_field(data_copy, corrupt, file
 
 def test_the_matrix_is_wide():
     assert len(set(IDS)) >= 25
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize(("corrupt", "file", "row", "field", "words"), PARAMS, ids=IDS)

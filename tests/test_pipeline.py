@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
@@ -11,18 +10,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import read_rows, write_rows
+from conftest import read_rows, snapshot, write_rows
 
 from analysis import pipeline
 from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

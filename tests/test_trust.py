@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import read_rows, write_rows
+from conftest import read_rows, snapshot, write_rows
 from test_book import pdf_text, visible_text
 
 from analysis import pipeline
@@ -20,10 +20,6 @@ from analysis.dataset import ROOT
 PLANTED = (
     "<script>alert('x')</script> **bold** | `tick` [link](http://example.org) {cite:p}`suciu2025` % & _ # $ \\ ~ ^"
 )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def published_variant(tmp_path: Path) -> Path:
