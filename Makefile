@@ -40,26 +40,24 @@ validate: $(STAMP)
 
 # Validates the data first (file, row and field of every problem), then runs the stale
 # notebooks. FORCE=1 reruns them all.
+BUILD := $(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)" $(if $(FORCE),--force)
 notebooks: $(STAMP)
-	$(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)" $(if $(FORCE),--force)
+	$(BUILD)
+
+# The notebooks, then the HTML in the same process (Sphinx's imports overlap the kernels);
+# the HTML build is skipped when nothing it reads changed.
+html: $(STAMP)
+	$(BUILD) --html
 
 BOOK_INPUTS = $(wildcard book/*.ipynb book/*.md book/figures/*) $(wildcard $(DATA_DIR)/*) _config.yml
-HTML_STAMP := _build/html/.built
-
-html: $(STAMP) $(HTML_STAMP)
-
-$(HTML_STAMP): $(BOOK_INPUTS) _toc.yml $(wildcard $(PDF_STAMP))
-	$(JB) build . $(JB_FLAGS) --builder html
-	@if [ -f $(PDF) ]; then cp $(PDF) _build/html/kursk-claims.pdf; \
-	else echo "note: no PDF yet (make pdf); the HTML's PDF link will be dead"; fi
-	@touch $@
 
 # Each step skips work whose inputs did not change: the notebook runner compares input
-# hashes per notebook; the PDF and the HTML are file targets with their inputs as
-# prerequisites (a second make sees the files the notebooks just wrote). The PDF comes
-# first so the HTML build can copy it in and offer it for download.
-book: notebooks
-	@$(MAKE) --no-print-directory pdf html
+# hashes per notebook, and the site's; the PDF is a file target with its inputs as
+# prerequisites (a second make sees the files the notebooks just wrote). The HTML links
+# the PDF, which is copied in once built.
+book: html
+	@$(MAKE) --no-print-directory pdf
+	@cmp -s $(PDF) _build/html/kursk-claims.pdf || cp $(PDF) _build/html/kursk-claims.pdf
 	@echo "HTML: _build/html/index.html"
 	@echo "PDF:  $(PDF)"
 
@@ -79,8 +77,7 @@ $(PDF_STAMP): $(BOOK_INPUTS) _toc_pdf.yml
 AS_OF ?=
 VARIANT := _build/variants/as-of-$(if $(AS_OF),$(AS_OF),all)
 rerun: $(STAMP)
-	$(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)" --as-of "$(AS_OF)" --out "$(VARIANT)"
-	$(JB) build "$(VARIANT)" $(JB_FLAGS) --builder html
+	$(PY) -m analysis build --data-dir "$(DATA_DIR)" --archive-dir "$(ARCHIVE_DIR)" --as-of "$(AS_OF)" --out "$(VARIANT)" --html
 	@echo "HTML: $(VARIANT)/_build/html/index.html"
 
 # Unit and dataset tests, the warning-free book build, and nbval on the committed

@@ -6,7 +6,9 @@ A notebook is stale when a hash of its inputs (template, data, archived articles
 execute in a staging folder beside ``book/``; only when every one succeeded is ``book/``
 swapped for it, so a failing or interrupted run leaves the published notebooks as they
 were. Executed notebooks are normalised (papermill's timing and paths, random cell ids)
-so that rerunning on unchanged inputs rewrites identical bytes.
+so that rerunning on unchanged inputs rewrites identical bytes. Kernels are forked from a
+process that has their imports done (``analysis.kernels``), and the HTML can follow in
+this process (``analysis.site``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 
+from analysis import kernels, site
 from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT, fingerprint, load
 
 TEMPLATES_DIR = ROOT / "analysis" / "templates"
@@ -49,6 +52,7 @@ def build(
     archive_dir=None,
     workers: int | None = None,
     force: bool = False,
+    html: bool = False,
 ) -> Path:
     """Validate the data, execute the stale templates into ``out_root/book``, return that folder.
 
@@ -56,7 +60,8 @@ def build(
     variant book (configuration, pages and a copy of the data), leaving ours alone.
     Only notebooks whose inputs changed since the last build run (all of them with
     ``force``); the others are carried over untouched. Raises ``DataError`` before
-    anything is written when the data is malformed.
+    anything is written when the data is malformed. With ``html``, the HTML edition is
+    then built in this process (``analysis.site``), unless nothing it reads changed.
     """
     out_root = Path(out_root).resolve() if out_root else ROOT
     data_dir = Path(data_dir).resolve() if data_dir else ROOT / "data"
@@ -75,8 +80,11 @@ def build(
     manifest = _read_manifest(manifest_path)
     keys = input_keys(data_dir, archive_dir, parameters)
     stale = [n for n in CHAPTERS if force or _is_stale(n, keys[n], manifest, book)]
-    # workers start (and import papermill) while this process validates the data
-    pool = _start_pool(workers or min(len(stale), os.cpu_count() or 1)) if stale else None
+    # the kernels' zygote and the workers start (and import) while this process validates
+    zygote = kernels.Zygote(KERNEL_PRELOAD) if stale and kernels.supported() else None
+    pool = _start_pool(workers or min(len(stale), os.cpu_count() or 1), zygote) if stale else None
+    # Sphinx's imports overlap the kernels when the site will be rebuilt after them
+    preload = (lambda: site.preload(out_root)) if html and (stale or not site.is_current(out_root)) else None
     try:
         dataset = load(data_dir, archive_dir)
         print(summary_line(dataset), flush=True)
@@ -85,20 +93,31 @@ def build(
         pages = sorted((ROOT / "book").glob("*.md"))
         if not stale and all(_same(p, book / p.name) for p in pages):
             print(f"All {len(CHAPTERS)} notebooks are up to date (inputs unchanged)", flush=True)
-            return book
-        _run_into_book(book, pages, stale, manifest, parameters, pool)
+        else:
+            _run_into_book(book, pages, stale, manifest, parameters, pool, preload)
+            _write_manifest(manifest_path, manifest, keys, book)
     finally:
         if pool is not None:
             # on an interrupt, queued notebooks are dropped; running ones finish in their worker
             pool.shutdown(wait=True, cancel_futures=True)
-    timings = {n: manifest.get(n, {}).get("seconds", 0.0) for n in CHAPTERS} | _LAST_TIMINGS
+        if zygote is not None:
+            zygote.close()
+    if html:
+        if site.is_current(out_root):
+            print("The HTML is up to date (inputs unchanged)", flush=True)
+        else:
+            site.build(out_root)
+    return book
+
+
+def _write_manifest(path: Path, previous: dict, keys: dict[str, str], book: Path) -> None:
+    timings = {n: previous.get(n, {}).get("seconds", 0.0) for n in CHAPTERS} | _LAST_TIMINGS
     manifest = {
         n: {"inputs": keys[n], "output": _hash_file(book / f"{n}.ipynb"), "seconds": round(timings[n], 1)}
         for n in CHAPTERS
     }
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    return book
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
 def summary_line(ds) -> str:
@@ -106,7 +125,9 @@ def summary_line(ds) -> str:
     return "Data OK: " + ", ".join(f"{n} {name}" for name, n in counts.items())
 
 
-def _run_into_book(book: Path, pages: list[Path], stale: list[str], manifest: dict, parameters: dict, pool) -> None:
+def _run_into_book(
+    book: Path, pages: list[Path], stale: list[str], manifest: dict, parameters: dict, pool, while_waiting
+) -> None:
     staging = None
     try:
         staging = Path(tempfile.mkdtemp(prefix=".book-build-", dir=book.parent))
@@ -122,13 +143,14 @@ def _run_into_book(book: Path, pages: list[Path], stale: list[str], manifest: di
                 shutil.copy2(book / f"{name}.ipynb", staging / f"{name}.ipynb")
         # longest first, by the last run's timings, so the workers finish together
         stale = sorted(stale, key=lambda n: -manifest.get(n, {}).get("seconds", 0.0))
-        _execute_all(staging, parameters, stale, pool)
+        _execute_all(staging, parameters, stale, pool, while_waiting)
         _keep_unchanged_times(staging, book)
         _swap(staging, book)
     finally:
         # on an interrupt, notebooks still running write into staging: let them finish
         # (queued ones are dropped) before removing it, or they would recreate it
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -143,20 +165,38 @@ def _keep_unchanged_times(staging: Path, book: Path) -> None:
                 shutil.copystat(old, new)
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor:
+# What the notebooks' kernels import: loaded once, by the zygote they are forked from.
+KERNEL_PRELOAD = [
+    "ipykernel.kernelapp",
+    "IPython.display",
+    "pandas",
+    "matplotlib.pyplot",
+    "myst_nb",
+    "analysis.charts",
+    "analysis.render",
+    "analysis.summary",
+]
+
+
+def _start_pool(workers: int, zygote) -> ProcessPoolExecutor:
     # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets.
     # Each worker leads a session of its own, so a Ctrl-C in the terminal reaches only this
     # process, which then winds the workers down instead of their kernels dying mid-cell.
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_init_worker,
+        initargs=(zygote.address, zygote.pid) if zygote else (),
     )
     for _ in range(workers):
         pool.submit(time.sleep, 0)  # spawn the workers now
     return pool
 
 
-def _init_worker() -> None:
+def _init_worker(*zygote) -> None:
     os.setsid()
+    if zygote:
+        kernels.connect(*zygote)
     import papermill  # noqa: F401  (imported while the parent validates)
 
 
@@ -203,7 +243,7 @@ def _scaffold_variant(out_root: Path, data_dir: Path) -> None:
         shutil.copytree(data_dir, out_root / "data")
 
 
-def _execute_all(staging: Path, parameters: dict, names: list[str], pool: ProcessPoolExecutor) -> None:
+def _execute_all(staging: Path, parameters: dict, names: list[str], pool: ProcessPoolExecutor, while_waiting) -> None:
     started = time.monotonic()
     skipped = len(CHAPTERS) - len(names)
     note = f"; {skipped} unchanged, kept" if skipped else ""
@@ -214,6 +254,8 @@ def _execute_all(staging: Path, parameters: dict, names: list[str], pool: Proces
     futures = {
         name: pool.submit(execute_one, TEMPLATES_DIR / f"{name}.ipynb", staging, parameters, logs) for name in names
     }
+    if while_waiting is not None:
+        while_waiting()
     for done, (name, future) in enumerate(futures.items(), 1):
         try:
             seconds = future.result()
@@ -246,6 +288,9 @@ def execute_one(template: Path, staging: Path, parameters: dict, logs: Path) -> 
         kernel_name="python3",
         progress_bar=False,
         log_output=False,
+        # every output has arrived when the kernel is stopped: no need to wait for it to exit
+        shutdown_kernel="immediate",
+        kernel_manager_class=kernels.ForkingKernelManager,
     )
     normalise(target)
     return time.monotonic() - started
