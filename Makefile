@@ -17,6 +17,7 @@ DATA_DIR ?= data
 export TZ := UTC
 export LC_ALL := C.UTF-8
 export PYTHONHASHSEED := 0
+# the same flags as the HTML build (analysis/site.py)
 JB_FLAGS := -n -W --keep-going
 
 # What the PDF edition needs from Debian (about 80 s to install on a fresh machine).

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from analysis.dataset import ROOT
 
-# The flags of every build: nitpicky, warnings are errors, but report them all.
+# The flags of every build (the Makefile's JB_FLAGS for the PDF): nitpicky, warnings are
+# errors, but report them all.
 FLAGS = ["-n", "-W", "--keep-going"]
 # What the site is built from, relative to the book's root.
 INPUTS = ["_config.yml", "_toc.yml", "book", "data"]
@@ -51,6 +52,7 @@ def preload(root: Path) -> None:
     """Import Jupyter Book, Sphinx and the extensions the book's configuration loads."""
     from jupyter_book.config import get_final_config
 
+    # the configuration Jupyter Book hands Sphinx, as `jupyter-book config sphinx` shows it
     config, _ = get_final_config(
         user_yaml=root / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=root
     )
