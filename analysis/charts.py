@@ -18,7 +18,8 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis.formatting import number  # noqa: E402
+from analysis.chronology import window_start  # noqa: E402
+from analysis.formatting import CLAIMANT_TYPES, claimant_kind, counted, number, shortened  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h", "*", "<", ">", "p"]
@@ -70,14 +71,8 @@ def claimant_styles(ds) -> dict[str, dict]:
 AGGREGATE_ABOVE = 24
 # The source line under a chart names at most this many articles.
 MAX_NAMED_SOURCES = 8
-TYPE_WORDS = {
-    "government": "governments",
-    "military": "militaries",
-    "intelligence": "intelligence services",
-    "analysts": "analysts",
-    "media": "media",
-    "unattributed": "unattributed statements",
-}
+# The chronology's right panel shows this many days before the latest event, day by day.
+ZOOM_DAYS = 10
 
 
 def _for_legibility(ds, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -85,7 +80,7 @@ def _for_legibility(ds, table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     if len(table) <= AGGREGATE_ABOVE:
         return table, claimant_styles(ds)
     return aggregate_by_type(table), {
-        t: {"color": OKABE_ITO[i], "marker": MARKERS[i]} for i, t in enumerate(TYPE_WORDS)
+        t: {"color": OKABE_ITO[i], "marker": MARKERS[i]} for i, t in enumerate(CLAIMANT_TYPES)
     }
 
 
@@ -104,10 +99,10 @@ def aggregate_by_type(table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, g in table.groupby(keys, dropna=False, sort=False):
         first = g.iloc[0].to_dict()
-        kind = TYPE_WORDS.get(first["claimant_type"], first["claimant_type"])
+        kind = claimant_kind(first["claimant_type"], group=True)
         first.update(
             claimant=first["claimant_type"],
-            claimant_name=f"{kind} ({len(g)} claimants)",
+            claimant_name=f"{kind} ({counted(len(g), 'claimant')})",
             source_ids=sorted({s for ids in g["source_ids"] for s in ids}),
         )
         rows.append(first)
@@ -143,9 +138,16 @@ def _source_line(fig, ds, source_ids) -> None:
             f"unsigned article {row['archive_file'][:3]}",
         )
         names.append(f"{who} ({sid})")
-    listed = "; ".join(names) + (f"; and {more} more articles" if more else "")
+    listed = "; ".join(names) + (f"; and {counted(more, 'more article')}" if more else "")
     line = "Sources: " + listed + ". Data: claims.csv and events.csv of this report's data package."
     fig.text(0.0, 0.0, plain(textwrap.fill(line, 125)), fontsize=7.5, ha="left", va="top", color="#333333")
+
+
+def _record_dates(ds) -> pd.Series:
+    """When the claims were stated and the articles published: the span of a chart with nothing to draw."""
+    columns = [ds.claims[c] for c in ("stated_start", "stated_end")]
+    columns += [ds.sources[c] for c in ("published_start", "published_end")]
+    return pd.concat(columns).dropna()
 
 
 def _draw_estimate(ax, x, row, style, x_is_value=False) -> None:
@@ -190,8 +192,9 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     # a fixed layout: the right third of the figure is the column for the labels
     fig.subplots_adjust(left=0.1, right=0.7, top=1 - 0.75 / fig_height, bottom=0.9 / fig_height)
     starts = pd.concat([table["stated_start"].dropna(), table["stated_end"]])
-    lo = (starts.min() if not starts.empty else pd.Timestamp("2024-06-01")) - pd.Timedelta(days=30)
-    hi = (table["stated_end"].max() if not table.empty else pd.Timestamp("2025-05-01")) + pd.Timedelta(days=10)
+    ends = table["stated_end"].dropna()
+    if ends.empty:  # no estimate to draw: the axis spans the record instead
+        starts = ends = _record_dates(ds)
     pending = []
     for ax, metric in zip(axes[:, 0], metrics, strict=False):
         rows = table[table["metric"] == metric].sort_values(["stated_end", "claimant"]).reset_index(drop=True)
@@ -223,7 +226,8 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
         ax.set_ylabel("Troops (persons)")
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     last = axes[-1, 0]
-    last.set_xlim(lo, hi)
+    if not ends.empty:
+        last.set_xlim(starts.min() - pd.Timedelta(days=30), ends.max() + pd.Timedelta(days=10))
     last.xaxis.set_major_locator(mdates.MonthLocator())
     last.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     last.set_xlabel("When the claimant made the estimate (its latest possible date)")
@@ -321,17 +325,26 @@ def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     return save(fig, stem)
 
 
-def timeline_chart(
-    ds, timeline: pd.DataFrame, stem, start: str = "2024-06-01", zoom: str = "2025-04-19", end: str = "2025-05-01"
-) -> list[Path]:
-    """One row per event, in two panels: months up to ``zoom``, then day by day.
+def timeline_chart(ds, timeline: pd.DataFrame, stem) -> list[Path]:
+    """One row per event since the chronology's window starts, in two panels: month by
+    month, then the last ``ZOOM_DAYS`` before the latest event day by day.
 
     A day is a dot, a longer span a bar (hatched by kind of event), an event known
     only to precede a date a dotted line ending in a bar. Events the articles date
     differently carry a dagger and show every dating.
     """
-    lo, mid, hi = pd.Timestamp(start), pd.Timestamp(zoom), pd.Timestamp(end)
+    lo = window_start(timeline)
     shown = timeline[timeline["date_end"] >= lo].reset_index(drop=True)
+    # no event to draw: the panels span the record instead
+    latest = shown["date_end"].max() if not shown.empty else _record_dates(ds).max()
+    lo = latest.to_period("M").to_timestamp() if pd.isna(lo) else lo
+    mid = latest - pd.Timedelta(days=ZOOM_DAYS)
+    # two days past the latest event leave room for its dot and its end bar
+    hi = latest + pd.Timedelta(days=2)
+    # a window shorter than the zoom still gets a month-by-month panel, if an empty one
+    lo = min(lo, (mid - pd.Timedelta(days=1)).to_period("M").to_timestamp())
+    # every other day back from the latest event, inside the day-by-day panel
+    ticks = pd.date_range(end=latest, periods=ZOOM_DAYS // 2, freq="2D")
     fig, (left, right) = plt.subplots(
         1,
         2,
@@ -375,12 +388,12 @@ def timeline_chart(
     right.set_xlim(mid, hi)
     left.xaxis.set_major_locator(mdates.MonthLocator())
     left.xaxis.set_major_formatter(mdates.ConciseDateFormatter(left.xaxis.get_major_locator(), show_offset=False))
-    right.xaxis.set_major_locator(mdates.DayLocator(bymonthday=[21, 24, 26, 28, 30]))
+    right.set_xticks(ticks)
     right.xaxis.set_major_formatter(mdates.DateFormatter("%a\n%d"))
-    right.set_xlabel(f"{hi:%B %Y}", fontsize=9)
+    right.set_xlabel(" – ".join(dict.fromkeys(f"{d:%B %Y}" for d in (ticks[0], ticks[-1]))), fontsize=9)
     right.spines["left"].set_linestyle((0, (2, 2)))
     right.tick_params(axis="y", length=0)
-    labels = [plain(_short(r["label"], 46)) + (" †" if len(r["datings"]) > 1 else "") for _, r in shown.iterrows()]
+    labels = [plain(shortened(r["label"], 46)) + (" †" if len(r["datings"]) > 1 else "") for _, r in shown.iterrows()]
     left.set_yticks(range(len(shown)), labels, fontsize=8)
     left.set_ylim(len(shown) - 0.5, -0.5)
     left.set_title(f"{lo:%B %Y} to {mid - pd.Timedelta(days=1):%d %B %Y}", loc="left", fontsize=10)
@@ -398,7 +411,3 @@ def timeline_chart(
     fig.legend(handles=handles, loc="outside upper center", ncol=4, frameon=False, fontsize=8)
     _source_line(fig, ds, _ordered_sources(ds, shown))
     return save(fig, stem)
-
-
-def _short(label: str, limit: int = 62) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.formatting import number
 from analysis.numbers import numbers_in
 from analysis.problems import Problem
 
@@ -50,10 +51,6 @@ def _rows(frame: pd.DataFrame):
         yield i + 2, row
 
 
-def _fmt(n) -> str:
-    return f"{int(n):,}"
-
-
 def check_values(ds) -> list[Problem]:
     """Bounds are ordered, agree with the qualifier, and appear in the quote as printed."""
     name = _file(ds, "claims")
@@ -70,7 +67,13 @@ def check_values(ds) -> list[Problem]:
         low, high, qualifier = claim["value_low"], claim["value_high"], claim["qualifier"]
         if pd.notna(low) and pd.notna(high) and low > high:
             problems.append(
-                Problem(name, row, "value_low", f"value_low {_fmt(low)} is greater than value_high {_fmt(high)}")
+                Problem(
+                    name,
+                    row,
+                    "value_low",
+                    "low-above-high",
+                    f"value_low {number(low)} is greater than value_high {number(high)}",
+                )
             )
             continue
         want_low, want_high, shape = shapes[qualifier]
@@ -81,13 +84,17 @@ def check_values(ds) -> list[Problem]:
             ok = low < high
         if not ok:
             bad = "value_low" if pd.notna(low) != want_low else "value_high"
-            problems.append(Problem(name, row, bad, f"qualifier '{qualifier}' needs {shape}"))
+            problems.append(Problem(name, row, bad, "qualifier-shape", f"qualifier '{qualifier}' needs {shape}"))
             continue
         printed = numbers_in(str(claim["quote"]))
         for col in ("value_low", "value_high"):
             value = claim[col]
             if pd.notna(value) and int(value) not in printed:
-                problems.append(Problem(name, row, col, f"figure {_fmt(value)} does not appear in the quote"))
+                problems.append(
+                    Problem(
+                        name, row, col, "figure-not-in-quote", f"figure {number(value)} does not appear in the quote"
+                    )
+                )
                 break
     return problems
 
@@ -100,6 +107,7 @@ def check_claimant_types(ds) -> list[Problem]:
             name,
             row,
             "claimant_type",
+            "claimant-type-mismatch",
             f"'{c['claimant_type']}' differs from claimants.csv, "
             f"which gives '{types[c['claimant']]}' for '{c['claimant']}'",
         )
@@ -115,27 +123,31 @@ def check_intervals(ds) -> list[Problem]:
         name = _file(ds, table)
         for row, r in _rows(ds.tables[table]):
             for prefix in prefixes:
-                start, end, precision = r[f"{prefix}_start"], r[f"{prefix}_end"], r[f"{prefix}_precision"]
-                message, col = _interval_problem(start, end, precision)
-                if message:
-                    problems.append(Problem(name, row, f"{prefix}_{col}", message))
+                found = _interval_problem(r[f"{prefix}_start"], r[f"{prefix}_end"], r[f"{prefix}_precision"])
+                if found:
+                    which, code, message = found
+                    problems.append(Problem(name, row, f"{prefix}_{which}", code, message))
     return problems
 
 
-def _interval_problem(start, end, precision: str) -> tuple[str | None, str]:
+def _interval_problem(start, end, precision: str) -> tuple[str, str, str] | None:
+    """What is wrong with one interval as (``"start"`` or ``"end"``, code, message), or None."""
     has_start, has_end = pd.notna(start), pd.notna(end)
     if precision == "unspecified":
         if has_start or has_end:
-            return "precision 'unspecified' needs empty start and end dates", "start" if has_start else "end"
-        return None, ""
+            which = "start" if has_start else "end"
+            return which, "interval-date-unexpected", "precision 'unspecified' needs empty start and end dates"
+        return None
     if not has_end:
-        return f"end date is required for precision '{precision}'", "end"
+        return "end", "interval-end-missing", f"end date is required for precision '{precision}'"
     if precision == "on_or_before":
-        return ("precision 'on_or_before' needs an empty start date", "start") if has_start else (None, "")
+        if has_start:
+            return "start", "interval-date-unexpected", "precision 'on_or_before' needs an empty start date"
+        return None
     if not has_start:
-        return f"start date is required for precision '{precision}'", "start"
+        return "start", "interval-start-missing", f"start date is required for precision '{precision}'"
     if start > end:
-        return f"start {start:%Y-%m-%d} is after end {end:%Y-%m-%d}", "start"
+        return "start", "interval-reversed", f"start {start:%Y-%m-%d} is after end {end:%Y-%m-%d}"
     span = (end - start).days
     last_day = calendar.monthrange(start.year, start.month)[1]
     rules = {
@@ -153,11 +165,10 @@ def _interval_problem(start, end, precision: str) -> tuple[str | None, str]:
         "interval": (True, ""),
     }
     ok, rule = rules[precision]
-    return (
-        (None, "")
-        if ok
-        else (f"dates {start:%Y-%m-%d}..{end:%Y-%m-%d} do not fit precision '{precision}': {rule}", "end")
-    )
+    if ok:
+        return None
+    message = f"dates {start:%Y-%m-%d}..{end:%Y-%m-%d} do not fit precision '{precision}': {rule}"
+    return "end", "interval-precision-mismatch", message
 
 
 def check_dates_before_publication(ds) -> list[Problem]:
@@ -174,6 +185,7 @@ def check_dates_before_publication(ds) -> list[Problem]:
                         name,
                         row,
                         col,
+                        "after-publication",
                         f"{r[col]:%Y-%m-%d} is after the article's latest publication date {limit:%Y-%m-%d}",
                     )
                 )
@@ -184,7 +196,15 @@ def check_quotes(ds) -> list[Problem]:
     """Every quote is found character for character in its own archived article."""
     archive = Path(ds.archive_dir)
     if not archive.is_dir():
-        return [Problem(str(archive), None, None, "source archive folder not found (set --archive-dir)")]
+        return [
+            Problem(
+                str(archive),
+                None,
+                None,
+                "archive-folder-missing",
+                "source archive folder not found (set --archive-dir)",
+            )
+        ]
     texts, problems = {}, []
     src_file = _file(ds, "sources")
     for row, s in _rows(ds.sources):
@@ -192,14 +212,28 @@ def check_quotes(ds) -> list[Problem]:
         if path.is_file():
             texts[s["source_id"]] = path.read_text(encoding="utf-8")
         else:
-            problems.append(Problem(src_file, row, "archive_file", f"'{s['archive_file']}' not found in {archive}"))
+            problems.append(
+                Problem(
+                    src_file,
+                    row,
+                    "archive_file",
+                    "archive-file-missing",
+                    f"'{s['archive_file']}' not found in {archive}",
+                )
+            )
     for table in QUOTED_TABLES:
         name = _file(ds, table)
         for row, r in _rows(ds.tables[table]):
             text = texts.get(r["source_id"])
             if text is not None and str(r["quote"]) not in text:
                 problems.append(
-                    Problem(name, row, "quote", f"not found verbatim in the archived article of '{r['source_id']}'")
+                    Problem(
+                        name,
+                        row,
+                        "quote",
+                        "quote-not-in-archive",
+                        f"not found verbatim in the archived article of '{r['source_id']}'",
+                    )
                 )
     return problems
 
@@ -211,19 +245,20 @@ def check_bibliography(ds) -> list[Problem]:
 
     path = Path(ds.data_dir) / "references.bib"
     if not path.is_file():
-        return [Problem("references.bib", None, None, f"file is missing from {ds.data_dir}")]
+        return [Problem("references.bib", None, None, "missing-file", f"file is missing from {ds.data_dir}")]
     try:
         keys = set(parse_file(str(path), bib_format="bibtex").entries.keys())
     except PybtexError as exc:
-        return [Problem("references.bib", None, None, f"cannot be parsed: {exc}")]
+        return [Problem("references.bib", None, None, "bib-unparsable", f"cannot be parsed: {exc}")]
     ids = list(ds.sources["source_id"])
     problems = [
-        Problem(_file(ds, "sources"), row, "source_id", f"no entry '{sid}' in references.bib")
+        Problem(_file(ds, "sources"), row, "source_id", "bib-entry-missing", f"no entry '{sid}' in references.bib")
         for row, sid in ((i + 2, sid) for i, sid in enumerate(ids))
         if sid not in keys
     ]
     problems += [
-        Problem("references.bib", None, key, "entry has no row in sources.csv") for key in sorted(keys - set(ids))
+        Problem("references.bib", None, key, "bib-entry-orphan", "entry has no row in sources.csv")
+        for key in sorted(keys - set(ids))
     ]
     return problems
 
@@ -240,7 +275,13 @@ def check_disagreement_links(ds) -> list[Problem]:
         for col, owner in owners.items():
             if pd.notna(q[col]) and owner.get(q[col]) not in (None, q["source_id"]):
                 problems.append(
-                    Problem(name, row, col, f"'{q[col]}' is reported by '{owner[q[col]]}', not by '{q['source_id']}'")
+                    Problem(
+                        name,
+                        row,
+                        col,
+                        "disagreement-link",
+                        f"'{q[col]}' is reported by '{owner[q[col]]}', not by '{q['source_id']}'",
+                    )
                 )
     return problems
 
@@ -259,6 +300,7 @@ def check_disagreement_sides(ds) -> list[Problem]:
                     name,
                     row,
                     "disagreement_id",
+                    "disagreement-sides",
                     f"'{d['disagreement_id']}' ({d['kind']}) has {have} side(s) "
                     f"in disagreement_quotes.csv; needs {need}",
                 )

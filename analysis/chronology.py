@@ -63,3 +63,15 @@ def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:
         return out
     out["_sort"] = out["date_start"].fillna(out["date_end"])
     return out.sort_values(["_sort", "date_end", "event_key"]).drop(columns="_sort").reset_index(drop=True)
+
+
+def window_start(tl: pd.DataFrame) -> pd.Timestamp:
+    """The first day of the month in which the first event that is not background ended.
+
+    The chronology's chart and its main table start there; events that ended earlier
+    are background to the story and get a table of their own.
+    """
+    story = tl.loc[tl["category"] != "background", "date_end"]
+    if story.empty:  # background only (or nothing, NaT): the window starts after all of it
+        return tl["date_end"].max() + pd.Timedelta(days=1)
+    return story.min().to_period("M").to_timestamp()

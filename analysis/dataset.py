@@ -10,7 +10,6 @@ file, row and field.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -22,13 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import paths
+from analysis.fingerprint import digest
+from analysis.formatting import shortened
 from analysis.problems import DataError, Problem
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = ROOT / "data"
-# The archive sits beside the project (../shared/sources) unless ARCHIVE_DIR says otherwise;
-# a relative ARCHIVE_DIR is taken from the project root, as the Makefile gives it.
-DEFAULT_ARCHIVE_DIR = (ROOT / os.environ.get("ARCHIVE_DIR", "../shared/sources")).resolve()
 DESCRIPTOR = "datapackage.json"
 BIBFILE = "references.bib"
 # Python's csv module refuses fields over 128 KiB by default; a huge field should
@@ -98,10 +95,10 @@ def load(
     input (data files, archived articles, the validation code, library versions), so the
     notebooks of one build validate once between them, not once each.
     """
-    data_dir = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
-    archive_dir = Path(archive_dir) if archive_dir else DEFAULT_ARCHIVE_DIR
+    data_dir = Path(data_dir) if data_dir else paths.DATA_DIR
+    archive_dir = Path(archive_dir) if archive_dir else paths.archive_dir()
     if not data_dir.is_dir():
-        raise DataError([Problem(str(data_dir), None, None, "data folder not found")])
+        raise DataError([Problem(str(data_dir), None, None, "data-folder-missing", "data folder not found")])
     key = fingerprint(data_dir, archive_dir) if cache else None
     cached = _read_cache(key) if key else None
     if cached is not None:
@@ -112,24 +109,19 @@ def load(
     return dataset
 
 
-CACHE_DIR = ROOT / "_build" / "cache"
-_VALIDATION_CODE = ("dataset.py", "checks.py", "numbers.py", "problems.py")
+CACHE_DIR = paths.BUILD_DIR / "cache"
 
 
 def fingerprint(data_dir: Path, archive_dir: Path) -> str:
-    """A hash of everything validation depends on."""
+    """A hash of everything validation depends on: the data, the archive, this module and
+    every module it imports, and the versions of the libraries it validates with."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256()
-    digest.update(f"pandas {pd.__version__} frictionless {version('frictionless')}".encode())
-    for name in _VALIDATION_CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    for folder in (data_dir, archive_dir):
-        files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-        digest.update(f"{len(files)} files".encode())  # contents, not location: a copy hits the cache
-        for path in files:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return digest(
+        files=[data_dir, archive_dir],
+        modules=[__name__],
+        values={"pandas": pd.__version__, "frictionless": version("frictionless")},
+    )
 
 
 def _read_cache(key: str) -> Dataset | None:
@@ -177,14 +169,16 @@ def _validate(data_dir: Path, archive_dir: Path) -> Dataset:
 def _read_descriptor(data_dir: Path) -> dict:
     path = data_dir / DESCRIPTOR
     if not path.is_file():
-        raise DataError([Problem(DESCRIPTOR, None, None, f"file is missing from {data_dir}")])
+        raise DataError([Problem(DESCRIPTOR, None, None, "missing-file", f"file is missing from {data_dir}")])
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8-sig"))
         names = [(r["name"], r["path"], r["schema"]["fields"]) for r in descriptor["resources"]]
     except (ValueError, KeyError, TypeError) as exc:
-        raise DataError([Problem(DESCRIPTOR, None, None, f"not a valid data package descriptor ({exc})")]) from None
+        raise DataError(
+            [Problem(DESCRIPTOR, None, None, "descriptor-invalid", f"not a valid data package descriptor ({exc})")]
+        ) from None
     if not names:
-        raise DataError([Problem(DESCRIPTOR, None, None, "describes no resources")])
+        raise DataError([Problem(DESCRIPTOR, None, None, "descriptor-invalid", "describes no resources")])
     return descriptor
 
 
@@ -195,11 +189,11 @@ def _normalise_files(data_dir: Path, descriptor: dict, out: Path) -> list[Proble
         name = resource["path"]
         src = data_dir / name
         if not src.is_file():
-            problems.append(Problem(name, None, None, f"file is missing from {data_dir}"))
+            problems.append(Problem(name, None, None, "missing-file", f"file is missing from {data_dir}"))
             continue
         raw = src.read_bytes()
         if not raw.strip(b"\xef\xbb\xbf \t\r\n"):
-            problems.append(Problem(name, None, None, "file is empty (a header row is required)"))
+            problems.append(Problem(name, None, None, "empty-file", "file is empty (a header row is required)"))
             continue
         try:
             text = raw.decode("utf-8-sig")
@@ -228,7 +222,9 @@ def _structure_problems(name: str, text: str) -> list[Problem]:
     lines = text.split("\n")
     for number, line in enumerate(lines, 1):
         if "\x00" in line:
-            problems.append(Problem(name, number, _column_at(lines[0], line, "\x00"), "contains a NUL byte"))
+            problems.append(
+                Problem(name, number, _column_at(lines[0], line, "\x00"), "nul-byte", "contains a NUL byte")
+            )
     if problems:
         return problems
     reader = csv.reader(io.StringIO(text), strict=True)
@@ -240,7 +236,13 @@ def _structure_problems(name: str, text: str) -> list[Problem]:
             for label, value in zip(header + [""] * len(record), record, strict=False):
                 if "\n" in value:
                     return [
-                        Problem(name, start, label or None, 'cell runs over several lines: is a " quote left open?')
+                        Problem(
+                            name,
+                            start,
+                            label or None,
+                            "open-quote",
+                            'cell runs over several lines: is a " quote left open?',
+                        )
                     ]
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -249,6 +251,7 @@ def _structure_problems(name: str, text: str) -> list[Problem]:
                 name,
                 start,
                 _stray_quote_column(lines[0], lines[start - 1]),
+                "open-quote",
                 f'malformed CSV ({exc}): is a " quote left open?',
             )
         ]
@@ -284,20 +287,29 @@ def _encoding_problem(name: str, raw: bytes, exc: UnicodeDecodeError) -> Problem
     header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").strip()
     column = None if row == 1 else _column_at(header, line, "\ufffd")
     byte = raw[exc.start : exc.start + 1].hex()
-    return Problem(name, row, column, f"is not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
+    return Problem(name, row, column, "not-utf8", f"is not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
 
 
 def _header_problems(name: str, header: list[str], expected: list[str]) -> list[Problem]:
-    problems = [Problem(name, 1, col, "column is missing from the header") for col in expected if col not in header]
+    problems = [
+        Problem(name, 1, col, "header-missing-column", "column is missing from the header")
+        for col in expected
+        if col not in header
+    ]
     problems += [
-        Problem(name, 1, col or f"#{i + 1}", "unexpected column in the header")
+        Problem(name, 1, col or f"#{i + 1}", "header-unexpected-column", "unexpected column in the header")
         for i, col in enumerate(header)
         if col not in expected
     ]
     dupes = {c for c in header if header.count(c) > 1}
-    problems += [Problem(name, 1, col, "column appears more than once in the header") for col in sorted(dupes)]
+    problems += [
+        Problem(name, 1, col, "header-duplicate-column", "column appears more than once in the header")
+        for col in sorted(dupes)
+    ]
     if not problems and header != expected:
-        problems.append(Problem(name, 1, None, "columns are out of order; expected: " + ", ".join(expected)))
+        problems.append(
+            Problem(name, 1, None, "header-order", "columns are out of order; expected: " + ", ".join(expected))
+        )
     return problems
 
 
@@ -308,7 +320,15 @@ def _frictionless_problems(descriptor: dict, basepath: Path) -> list[Problem]:
         package = Package(descriptor, basepath=str(basepath))
         report = package.validate()
     except FrictionlessException as exc:
-        return [Problem(DESCRIPTOR, None, None, f"frictionless could not read the package: {exc.error.message}")]
+        return [
+            Problem(
+                DESCRIPTOR,
+                None,
+                None,
+                "descriptor-invalid",
+                f"frictionless could not read the package: {exc.error.message}",
+            )
+        ]
     schemas = {r["name"]: r for r in descriptor["resources"]}
     problems = []
     for task in report.tasks:
@@ -316,8 +336,16 @@ def _frictionless_problems(descriptor: dict, basepath: Path) -> list[Problem]:
         for error in task.errors:
             problems.append(_from_frictionless(resource, error, schemas))
     for error in report.errors:
-        problems.append(Problem(DESCRIPTOR, None, None, error.message))
+        problems.append(Problem(DESCRIPTOR, None, None, "descriptor-invalid", error.message))
     return problems
+
+
+# frictionless error types reported under their own name as the code, with our wording
+_ROW_MESSAGES = {
+    "extra-cell": "row has more cells than the header (a stray delimiter or an unquoted comma?)",
+    "missing-cell": "row has fewer cells than the header",
+    "blank-row": "blank row",
+}
 
 
 def _from_frictionless(resource: dict, error, schemas: dict) -> Problem:
@@ -331,49 +359,38 @@ def _from_frictionless(resource: dict, error, schemas: dict) -> Problem:
     if kind == "type-error":
         ftype = fields.get(field_name, {}).get("type", "value")
         hint = " (YYYY-MM-DD, a real calendar date)" if ftype == "date" else ""
-        message = f"'{_short(cell)}' is not a valid {ftype}{hint}"
-    elif kind == "constraint-error":
-        message = _constraint_message(fields.get(field_name, {}), cell, error.note)
-    elif kind == "primary-key":
-        key = resource["schema"].get("primaryKey", [])
-        field_name = ", ".join(key)
-        message = f"duplicate key: {error.note}"
-    elif kind == "foreign-key":
-        fk_fields = getattr(error, "field_names", None) or []
-        field_name = ", ".join(fk_fields) or None
-        values = ", ".join(f"'{_short(v)}'" for v in (getattr(error, "field_cells", None) or []))
+        return Problem(name, row, field_name, "type-error", f"'{shortened(cell)}' is not a valid {ftype}{hint}")
+    if kind == "constraint-error":
+        code, message = _constraint_problem(fields.get(field_name, {}), cell, error.note)
+        return Problem(name, row, field_name, code, message)
+    if kind == "primary-key":
+        key = ", ".join(resource["schema"].get("primaryKey", []))
+        return Problem(name, row, key, "primary-key", f"duplicate key: {error.note}")
+    if kind == "foreign-key":
+        key = ", ".join(getattr(error, "field_names", None) or []) or None
+        values = ", ".join(f"'{shortened(v)}'" for v in (getattr(error, "field_cells", None) or []))
         ref = getattr(error, "reference_name", "") or ""
         target = schemas.get(ref, {}).get("path", ref)
-        message = f"{values} not found in {target}"
-    elif kind == "extra-cell":
-        message = "row has more cells than the header (a stray delimiter or an unquoted comma?)"
-    elif kind == "missing-cell":
-        message = "row has fewer cells than the header"
-    elif kind == "blank-row":
-        message = "blank row"
-    else:
-        message = error.message
-    return Problem(name, row, field_name, message)
+        return Problem(name, row, key, "foreign-key", f"{values} not found in {target}")
+    if kind in _ROW_MESSAGES:
+        return Problem(name, row, field_name, kind, _ROW_MESSAGES[kind])
+    return Problem(name, row, field_name, "frictionless-other", error.message)
 
 
-def _constraint_message(spec: dict, cell, note: str) -> str:
+def _constraint_problem(spec: dict, cell, note: str) -> tuple[str, str]:
+    """The code and message of a broken field constraint; frictionless names it only in ``note``."""
     constraints = spec.get("constraints", {})
     if '"required"' in note:
-        return "is required but empty"
+        return "required", "is required but empty"
     if '"enum"' in note:
-        return f"'{_short(cell)}' is not one of: " + ", ".join(constraints.get("enum", []))
+        return "enum", f"'{shortened(cell)}' is not one of: " + ", ".join(constraints.get("enum", []))
     if '"pattern"' in note:
-        return f"'{_short(cell)}' does not match the pattern {constraints.get('pattern')}"
+        return "pattern", f"'{shortened(cell)}' does not match the pattern {constraints.get('pattern')}"
     if '"maxLength"' in note:
-        return f"is {len(str(cell))} characters long; at most {constraints.get('maxLength')} allowed"
+        return "max-length", f"is {len(str(cell))} characters long; at most {constraints.get('maxLength')} allowed"
     if '"minimum"' in note:
-        return f"'{_short(cell)}' is below the minimum {constraints.get('minimum')}"
-    return f"'{_short(cell)}' breaks the constraint: {note}"
-
-
-def _short(value, limit: int = 60) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        return "minimum", f"'{shortened(cell)}' is below the minimum {constraints.get('minimum')}"
+    return "constraint", f"'{shortened(cell)}' breaks the constraint: {note}"
 
 
 def _typed_frame(path: Path, schema: dict) -> pd.DataFrame:

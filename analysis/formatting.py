@@ -4,9 +4,43 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.numbers import UNIT_WORDS
+
+# Each kind of claimant (claimant_type in claimants.csv) as one of them and as a group:
+# a table row names the kind of one claimant, an aggregated chart mark a group of them.
+CLAIMANT_TYPES = {
+    "government": ("government", "governments"),
+    "military": ("military", "militaries"),
+    "intelligence": ("intelligence service", "intelligence services"),
+    "analysts": ("analysts", "analysts"),
+    "media": ("media", "media"),
+    "unattributed": ("unattributed", "unattributed statements"),
+}
+
 
 def number(value) -> str:
     return f"{int(value):,}"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'no articles', 'one article', 'five articles', '12 articles'.
+
+    Counts below ten are spelled out, as newspaper style has it; the noun agrees.
+    """
+    words = "no" if n == 0 else UNIT_WORDS[n] if 0 < n < 10 else number(n)
+    return f"{words} {noun if n == 1 else plural or noun + 's'}"
+
+
+def claimant_kind(kind: str, group: bool = False) -> str:
+    """A claimant_type in words: 'intelligence service', or with ``group`` 'intelligence services'."""
+    one, many = CLAIMANT_TYPES.get(kind, (kind, kind))
+    return many if group else one
+
+
+def shortened(value, limit: int = 60) -> str:
+    """``value`` as text of at most ``limit`` characters, an ellipsis marking a cut."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def figure_text(low, high, qualifier: str) -> str:

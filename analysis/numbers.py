@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
+# The English words for 0 to 19, index = value; formatting.counted writes small counts with them.
+UNIT_WORDS = tuple(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+)
+_UNITS = {w: i for i, w in enumerate(UNIT_WORDS)}
 _TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,.])\d+(?![\d,]\d)")
 _WORDS = re.compile(

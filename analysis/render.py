@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.estimates import claims_with_vocab
-from analysis.formatting import figure_text, percent, when_text
+from analysis.formatting import claimant_kind, counted, figure_text, number, percent, when_text
 from analysis.markup import LIST_LIMIT, capped, cite, figure, table, text
 
 QUALIFIER_WORDS = {
@@ -21,13 +21,18 @@ QUALIFIER_WORDS = {
     "at_least": "at least",
     "unquantified": "not quantified",
 }
-CLAIMANT_TYPE_WORDS = {
-    "government": "government",
-    "military": "military",
-    "intelligence": "intelligence service",
-    "analysts": "analysts",
-    "media": "media",
-    "unattributed": "unattributed",
+# Beyond this many articles a column per article no longer fits the page.
+MATRIX_LIMIT = 8
+# Beyond this many disagreements the chapter counts them by kind and quotes the first ones.
+DISAGREEMENT_LIMIT = 30
+KIND_WORDS = {
+    "attribution": "Conflicting attribution",
+    "figure": "Conflicting figures",
+    "date": "Conflicting dates",
+    "place": "Conflicting place",
+    "self_contradiction": "An article contradicts itself",
+    "error": "Error in an article",
+    "wording": "Different wording of the same statement",
 }
 
 
@@ -76,12 +81,12 @@ def by_type_table(est: pd.DataFrame) -> str:
     rows = []
     for (label, kind), g in est.groupby(["metric_label", "claimant_type"], sort=False):
         values = pd.concat([g["value_low"], g["value_high"]]).dropna()
-        low, high = (f"{int(values.min()):,}", f"{int(values.max()):,}") if not values.empty else ("—", "—")
+        low, high = (number(values.min()), number(values.max())) if not values.empty else ("—", "—")
         sources = [s for ids in g["source_ids"] for s in ids]
         rows.append(
             [
                 text(label),
-                text(CLAIMANT_TYPE_WORDS.get(kind, kind)),
+                text(claimant_kind(kind)),
                 str(len(g)),
                 text(low),
                 text(high),
@@ -133,7 +138,7 @@ def derived_table(derived: pd.DataFrame) -> str:
                 else f"{percent(min(r['low'], r['high']))}–{percent(max(r['low'], r['high']))}"
             )
         else:
-            result = f"{int(r['low']):,}"
+            result = number(r["low"])
         rows.append(
             [
                 text(r["name"]),
@@ -167,6 +172,22 @@ def timeline_table(tl: pd.DataFrame) -> str:
         widths=[22, 38, 16, 10, 14],
         source="events.csv",
     )
+
+
+def timeline_caption(window: pd.DataFrame, background: pd.DataFrame) -> str:
+    """The chronology chart's caption: what it draws, how, and what it leaves to the tables."""
+    if window.empty:
+        drawn = "No event in this selection."
+    else:
+        first, last = window["date_end"].min(), window["date_end"].max()
+        drawn = f"The {counted(len(window), 'event')} from {first:%B %Y} to {last.day} {last:%B %Y}."
+    how = (
+        " A dot is an event dated to the day; a bar spans the week, month, season or interval the wording "
+        "allows; a dotted line ending in a tick marks an event known only to precede a date."
+    )
+    n, verb = len(background), "is" if len(background) == 1 else "are"
+    left_out = f" {counted(n, 'earlier background event').capitalize()} {verb} listed in the table only." if n else ""
+    return drawn + how + left_out
 
 
 def date_resolution_table(ds) -> str:
@@ -257,20 +278,6 @@ def sources_table(ds) -> str:
     )
 
 
-MATRIX_LIMIT = 8
-DISAGREEMENT_LIMIT = 30
-
-KIND_WORDS = {
-    "attribution": "Conflicting attribution",
-    "figure": "Conflicting figures",
-    "date": "Conflicting dates",
-    "place": "Conflicting place",
-    "self_contradiction": "An article contradicts itself",
-    "error": "Error in an article",
-    "wording": "Different wording of the same statement",
-}
-
-
 def disagreements(ds) -> str:
     """Every disagreement: what is at stake, then the quotes of every side in a table."""
     if ds.disagreements.empty:
@@ -346,7 +353,7 @@ def downloads(descriptor: dict, data_prefix: str = "../data") -> str:
         f"- {{download}}`{r['path']} <{data_prefix}/{r['path']}>`: {text(r.get('description', ''))}"
         for r in descriptor["resources"]
     ]
-    items.append(f"- {{download}}`references.bib <{data_prefix}/references.bib>`: the five articles in BibTeX")
+    items.append(f"- {{download}}`references.bib <{data_prefix}/references.bib>`: every archived article in BibTeX")
     return "\n".join(items)
 
 
@@ -355,8 +362,8 @@ def alt_summary(est: pd.DataFrame) -> str:
     if len(est) > 15:
         values = pd.concat([est["value_low"], est["value_high"]]).dropna()
         return (
-            f"{len(est)} estimates from {est['claimant'].nunique()} claimants, grouped by kind of claimant; "
-            f"lowest {int(values.min()):,}, highest {int(values.max()):,}."
+            f"{len(est)} estimates from {counted(est['claimant'].nunique(), 'claimant')}, grouped by kind of "
+            f"claimant; lowest {number(values.min())}, highest {number(values.max())}."
         )
     return (
         "; ".join(f"{r['metric_label']}, {r['claimant_name']}: {r['figure']} ({r['when']})" for _, r in est.iterrows())

@@ -1,4 +1,5 @@
-"""The headline numbers of the summary page, as strings ready to glue into prose."""
+"""The numbers the book's prose uses, as strings ready to glue into it: the summary
+page's headlines, and the size of the record the chapters describe."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pandas as pd
 
 from analysis.chronology import timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
-from analysis.formatting import number
+from analysis.formatting import counted, number, when_text
 from analysis.markup import cite, table, text
 
 HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
@@ -64,6 +65,17 @@ def headlines(ds) -> dict[str, str]:
         or "none"
     )
     return out
+
+
+def record(ds) -> dict[str, str]:
+    """The record in words: 'five archived news articles', 'published 28 Apr – 4 May 2025'."""
+    first = ds.sources["published_start"].fillna(ds.sources["published_end"]).min()
+    last = ds.sources["published_end"].max()
+    if pd.isna(last):
+        published = "of unknown date"
+    else:
+        published = "published " + when_text(first, last, "day" if first == last else "interval")
+    return {"articles": counted(len(ds.sources), "archived news article"), "published": published}
 
 
 def attribution_conflicts(ds, est: pd.DataFrame | None = None) -> list[dict]:

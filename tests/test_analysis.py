@@ -1,9 +1,11 @@
 """Unit tests of the analysis modules on the real dataset."""
 
+from dataclasses import replace
+
 import pytest
 
 from analysis import charts, render, summary
-from analysis.chronology import timeline
+from analysis.chronology import timeline, window_start
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, derived_figures, estimates, spread
 from analysis.markup import text
 
@@ -70,6 +72,30 @@ def test_timeline_keeps_every_dating_of_an_event(dataset):
     )
     starts = timeline(dataset)["date_start"].fillna(timeline(dataset)["date_end"])
     assert starts.is_monotonic_increasing
+
+
+def test_chronology_window_starts_with_the_story_and_its_caption_counts_it(dataset):
+    tl = timeline(dataset)
+    start = window_start(tl)
+    window, background = tl[tl["date_end"] >= start], tl[tl["date_end"] < start]
+    assert (background["category"] == "background").all() and (start.day, start.month) == (1, 6)
+    caption = render.timeline_caption(window, background)
+    assert caption.startswith(f"The {len(window)} events from June 2024 to 29 April 2025.")
+    assert "Three earlier background events are listed" in caption
+    one = render.timeline_caption(window.head(1), background.head(1))
+    assert one.startswith("The one event from") and "One earlier background event is listed" in one
+
+
+def test_record_words_are_counted_from_the_sources(dataset):
+    assert summary.record(dataset) == {
+        "articles": "five archived news articles",
+        "published": "published 28 Apr – 4 May 2025",
+    }
+    one = replace(dataset, tables={**dataset.tables, "sources": dataset.sources.head(1)})
+    assert summary.record(one) == {
+        "articles": "one archived news article",
+        "published": "published 28 Apr – 2 May 2025",
+    }
 
 
 def test_charts_are_byte_reproducible(dataset, tmp_path, troops):

@@ -3,66 +3,38 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
-import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
+from helpers import pdf_text, read_rows, snapshot, visible_text, write_rows
 
 from analysis import summary
-from analysis.dataset import ROOT
-
-CHAPTERS = {
-    "summary": "Summary",
-    "troops": "Troop estimates",
-    "casualties": "Casualty estimates",
-    "chronology": "Chronology",
-    "sources": "Sources and disagreements",
-    "method": "Method and data",
-    "bibliography": "Bibliography",
-}
+from analysis.build import book, site
+from analysis.paths import ROOT
 
 
-class _Text(HTMLParser):
-    """Visible text of the article body, skipping scripts and styles."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
+def chapter_titles() -> dict[str, str]:
+    """Each chapter of _toc.yml with the title its page opens with."""
+    titles = {}
+    for name in book.chapters(ROOT):
+        notebook, page_file = ROOT / "book" / f"{name}.ipynb", ROOT / "book" / f"{name}.md"
+        source = nbformat.read(notebook, as_version=4).cells[0].source if notebook.is_file() else page_file.read_text()
+        titles[name] = re.search(r"^# (.+)$", source, re.M).group(1).strip()
+    return titles
 
 
-def visible_text(html: str) -> str:
-    main = html[html.find('<article class="bd-article"') :]
-    parser = _Text()
-    parser.feed(main)
-    return " ".join("".join(parser.parts).split())
+CHAPTERS = chapter_titles()
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(out), "-n", "-W", "--keep-going", "--builder", "html"],
-        capture_output=True,
-        text=True,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log[-4000:]
-    return out / "_build" / "html", log
+def built() -> tuple[Path, str]:
+    """The HTML edition of the committed book, built as ``make book`` builds it (or, when
+    its inputs are unchanged since that build, as it built it), and Sphinx's log."""
+    site.build(ROOT, "html")
+    return site.output_dir(ROOT, "html"), (ROOT / "_build" / "logs" / "html.log").read_text()
 
 
 def page(built, name: str) -> str:
@@ -146,33 +118,9 @@ def test_no_sample_launch_buttons(built):
 
 
 @pytest.fixture(scope="module")
-def pdf(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pdf")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [
-            str(jb),
-            "build",
-            str(ROOT),
-            "--path-output",
-            str(out),
-            "--builder",
-            "pdflatex",
-            "--toc",
-            str(ROOT / "_toc_pdf.yml"),
-            "-n",
-            "-W",
-            "--keep-going",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return out / "_build" / "latex" / "kursk-claims.pdf"
-
-
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+def pdf() -> Path:
+    site.build(ROOT, "pdf")
+    return site.pdf_path(ROOT)
 
 
 def test_pdf_has_every_chapter_bibliography_and_figures(pdf, dataset):
@@ -204,3 +152,23 @@ def test_footer_states_licences_and_pdf_is_offered(built):
     html = page(built, "summary")
     assert "CC BY 4.0" in html and "MIT" in html
     assert 'href="../kursk-claims.pdf"' in html
+
+
+def test_make_book_with_bad_data_stops_before_notebooks_and_site(tmp_path):
+    bad = tmp_path / "data"
+    shutil.copytree(ROOT / "data", bad)
+    rows = read_rows(bad / "claims.csv")
+    rows[0]["value_high"] = "lots"
+    write_rows(bad / "claims.csv", rows)
+    book_before = snapshot(ROOT / "book")
+    site = ROOT / "_build" / "html"
+    site_before = snapshot(site) if site.exists() else {}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "book", f"DATA_DIR={bad}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "claims.csv, row 2, field 'value_high'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "papermill" not in result.stdout
+    assert snapshot(ROOT / "book") == book_before
+    assert (snapshot(site) if site.exists() else {}) == site_before

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.dataset import ROOT
+from analysis.paths import ROOT
 
 
 def test_official_frictionless_validator_accepts_the_package():

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import json
 import os
-import time
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+from importlib.metadata import entry_points
 
 import nbformat
 import papermill
 import pytest
+from jupyter_client.manager import KernelManager
+from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 
-from analysis import kernels
+from analysis.build import kernels
 
 pytestmark = pytest.mark.skipif(not kernels.supported(), reason="forked kernels need Linux")
 
 # What a notebook can see of the process it runs in.
 PROBE = """\
-import json, os, sys, time
+import json, os, signal, sys, time
+import matplotlib
 print(json.dumps({
+    "as_a_new_python": {
+        "path": sys.path,
+        "argv0": sys.argv[0],
+        "sigterm": str(signal.getsignal(signal.SIGTERM)),
+        "blocked": sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])),
+        "matplotlib_backend": matplotlib.get_backend(),
+    },
     "pandas_already_imported": "pandas" in sys.modules,
     "cwd": os.getcwd(),
     "marker": os.environ.get("KERNEL_TEST_MARKER"),
@@ -29,10 +43,10 @@ print(json.dumps({
 """
 
 
-def probe(tmp_path, monkeypatch, zygote=None) -> dict:
-    monkeypatch.setattr(kernels, "_connection", None)  # restored after the test
-    if zygote is not None:
-        kernels.connect(zygote.address, zygote.pid)  # as a pipeline worker does
+def run_probe(tmp_path, monkeypatch, zygote=None) -> tuple[dict, dict]:
+    """Execute PROBE as a pipeline worker does; what it printed, and the output notebook's metadata."""
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)  # restored after the test
+    kernels.use_forked_kernels(zygote.jupyter_path if zygote else None)
     monkeypatch.setenv("KERNEL_TEST_MARKER", "from the worker")
     monkeypatch.setenv("TZ", "Asia/Seoul")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
@@ -47,21 +61,41 @@ def probe(tmp_path, monkeypatch, zygote=None) -> dict:
         kernel_name="python3",
         progress_bar=False,
         shutdown_kernel="immediate",
-        kernel_manager_class=kernels.ForkingKernelManager,
     )
     out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
-    return json.loads(out.cells[0].outputs[0]["text"])
+    return json.loads(out.cells[0].outputs[0]["text"]), out.metadata
 
 
-@pytest.fixture
+@contextmanager
+def started_kernel(cwd):
+    """A kernel started by jupyter_client directly, for a look at how it was started."""
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(cwd))
+    try:
+        yield manager
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("PPid:"))
+
+
+@pytest.fixture(scope="module")
 def zygote():
-    zygote = kernels.Zygote(["pandas"])
-    yield zygote
-    zygote.close()
+    # as the build's command line has it when it forks the zygote
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        zygote = kernels.Zygote(["pandas", "matplotlib.pyplot"])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    with zygote:
+        yield zygote
 
 
 def test_a_forked_kernel_is_a_fresh_kernel_with_the_imports_done(tmp_path, monkeypatch, zygote):
-    seen = probe(tmp_path, monkeypatch, zygote)
+    seen, _ = run_probe(tmp_path, monkeypatch, zygote)
     assert seen["pandas_already_imported"], "the zygote's imports are inherited"
     assert seen["parent"] == zygote.pid
     # what jupyter_client prepared: working folder, environment, a session of its own
@@ -72,19 +106,72 @@ def test_a_forked_kernel_is_a_fresh_kernel_with_the_imports_done(tmp_path, monke
     assert not {"pandas", "kernels", "importlib"} & set(seen["user_names"])
 
 
-def test_without_a_zygote_kernels_start_the_usual_way(tmp_path, monkeypatch):
-    seen = probe(tmp_path, monkeypatch)
+def test_without_the_zygotes_kernelspec_kernels_start_the_usual_way(tmp_path, monkeypatch, zygote):
+    seen, _ = run_probe(tmp_path, monkeypatch)
     assert not seen["pandas_already_imported"]
     assert seen["parent"] == os.getpid() and seen["cwd"] == str(tmp_path / "work")
+    with started_kernel(tmp_path) as manager:
+        assert type(manager.provisioner) is LocalProvisioner
 
 
-def test_the_zygote_exits_when_the_build_closes_it(zygote):
-    zygote.close()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        pid, _ = os.waitpid(zygote.pid, os.WNOHANG)
-        if pid:
-            break
-        time.sleep(0.05)
-    assert pid == zygote.pid, "the zygote should have exited"
-    assert not os.path.exists(zygote.address)
+def test_the_zygotes_kernelspec_selects_the_forking_provisioner(tmp_path, monkeypatch, zygote):
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    kernels.use_forked_kernels(zygote.jupyter_path)
+    with started_kernel(tmp_path) as manager:
+        assert isinstance(manager.provisioner, kernels.ForkingProvisioner)
+        assert isinstance(manager.provisioner.process, kernels.ForkedKernel)
+        assert parent_of(manager.provisioner.pid) == zygote.pid
+
+
+def test_a_notebook_cannot_tell_a_forked_kernel_from_a_usual_one(tmp_path, monkeypatch, zygote):
+    for way in ("forked", "usual"):
+        (tmp_path / way).mkdir()
+    forked, forked_metadata = run_probe(tmp_path / "forked", monkeypatch, zygote)
+    usual, usual_metadata = run_probe(tmp_path / "usual", monkeypatch)
+    # not the build's signal handlers, sys.path or matplotlib backend
+    assert forked["as_a_new_python"] == usual["as_a_new_python"]
+    # and the output notebook records the same kernel
+    assert forked_metadata.kernelspec == usual_metadata.kernelspec
+    assert forked_metadata.kernelspec == {"name": "python3", "display_name": "Python 3", "language": "python"}
+    assert forked_metadata.language_info == usual_metadata.language_info
+
+
+def test_the_provisioner_is_registered():
+    assert any(entry.name == kernels.PROVISIONER for entry in entry_points(group=kernels.PROVISIONER_GROUP))
+    entries = KernelProvisionerFactory.instance().get_provisioner_entries()
+    assert entries[kernels.PROVISIONER] == "analysis.build.kernels:ForkingProvisioner"
+
+
+@pytest.mark.parametrize("config", [{}, {"zygote": "/nonexistent/zygote", "zygote_pid": 1}], ids=["none", "gone"])
+def test_without_a_zygote_the_provisioner_starts_kernels_the_usual_way(tmp_path, monkeypatch, config):
+    spec = tmp_path / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    provisioner = {"provisioner_name": kernels.PROVISIONER, "config": config}
+    kernelspec = {"argv": argv, "display_name": "Python 3", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps({**kernelspec, "metadata": {"kernel_provisioner": provisioner}}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    with started_kernel(tmp_path) as manager:
+        assert isinstance(manager.provisioner, kernels.ForkingProvisioner)
+        assert isinstance(manager.provisioner.process, subprocess.Popen)
+        assert parent_of(manager.provisioner.pid) == os.getpid()
+        client = manager.client()
+        client.wait_for_ready(timeout=10)  # a working kernel
+        client.stop_channels()
+
+
+def test_use_forked_kernels_puts_the_zygotes_folder_first(monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(["/a", "/zygote"]))
+    kernels.use_forked_kernels(None)
+    assert os.environ["JUPYTER_PATH"] == os.pathsep.join(["/a", "/zygote"])
+    kernels.use_forked_kernels("/zygote")
+    assert os.environ["JUPYTER_PATH"] == os.pathsep.join(["/zygote", "/a"])
+
+
+def test_the_zygote_exits_when_the_build_closes_it():
+    with kernels.Zygote(["pandas"]) as zygote:
+        assert os.path.exists(os.path.join(zygote.jupyter_path, "kernels", "python3", "kernel.json"))
+    # stopped and reaped at once, even in the middle of its imports
+    with pytest.raises(ChildProcessError):
+        os.waitpid(zygote.pid, os.WNOHANG)
+    assert not os.path.exists(zygote.address) and not os.path.exists(zygote.jupyter_path)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import read_rows, snapshot, write_rows
+from helpers import read_rows, snapshot, write_rows
 
-from analysis import pipeline
-from analysis.dataset import DEFAULT_ARCHIVE_DIR, ROOT
+from analysis.build import pipeline
+from analysis.build.book import notebooks
+from analysis.paths import ROOT, TEMPLATES_DIR, archive_dir
 
 
 @pytest.fixture
@@ -25,26 +26,23 @@ def variant(tmp_path) -> Path:
     return out
 
 
-def test_a_failing_notebook_leaves_book_untouched(variant, tmp_path, monkeypatch):
+def test_a_failing_notebook_leaves_book_untouched(variant, tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     for name in ("summary", "troops"):
-        shutil.copy(pipeline.TEMPLATES_DIR / f"{name}.ipynb", templates)
+        shutil.copy(TEMPLATES_DIR / f"{name}.ipynb", templates)
     broken = nbformat.read(templates / "troops.ipynb", as_version=4)
     broken.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('planted failure')"))
     nbformat.write(broken, templates / "troops.ipynb")
-    monkeypatch.setattr(pipeline, "TEMPLATES_DIR", templates)
-    monkeypatch.setattr(pipeline, "CHAPTERS", ["summary", "troops"])
     before = snapshot(variant / "book")
     with pytest.raises(pipeline.BuildError, match="troops.ipynb: RuntimeError: planted failure"):
-        pipeline.build(out_root=variant)
+        pipeline.build(variant, templates=templates)
     assert snapshot(variant / "book") == before
     assert not list(variant.glob(".book-*")), "staging folders must be cleaned up"
 
 
-def test_a_successful_build_replaces_book_and_normalises(variant, monkeypatch):
-    monkeypatch.setattr(pipeline, "CHAPTERS", ["summary"])
-    book = pipeline.build(out_root=variant, as_of="2025-01-31")
+def test_a_successful_build_replaces_book_and_normalises(variant):
+    book = pipeline.build(variant, as_of="2025-01-31", only=["summary"])
     assert sorted(p.name for p in book.iterdir()) == ["bibliography.md", "figures", "pdf_front.md", "summary.ipynb"]
     nb = json.loads((book / "summary.ipynb").read_text())
     assert nb["metadata"]["parameters"] == {"as_of": "2025-01-31"}
@@ -56,8 +54,8 @@ def test_a_successful_build_replaces_book_and_normalises(variant, monkeypatch):
 
 
 def test_templates_are_stripped_and_parameterised():
-    for name in pipeline.CHAPTERS:
-        nb = nbformat.read(pipeline.TEMPLATES_DIR / f"{name}.ipynb", as_version=4)
+    for name in notebooks(ROOT):
+        nb = nbformat.read(TEMPLATES_DIR / f"{name}.ipynb", as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), name
         params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
@@ -67,9 +65,9 @@ def test_templates_are_stripped_and_parameterised():
 def test_committed_notebooks_match_templates():
     """Every template has its executed notebook in book/, and nothing else is there."""
     executed = sorted(p.stem for p in (ROOT / "book").glob("*.ipynb"))
-    assert executed == sorted(pipeline.CHAPTERS)
-    for name in pipeline.CHAPTERS:
-        template = nbformat.read(pipeline.TEMPLATES_DIR / f"{name}.ipynb", as_version=4)
+    assert executed == sorted(notebooks(ROOT))
+    for name in notebooks(ROOT):
+        template = nbformat.read(TEMPLATES_DIR / f"{name}.ipynb", as_version=4)
         book = nbformat.read(ROOT / "book" / f"{name}.ipynb", as_version=4)
         assert [c.source for c in template.cells] == [c.source for c in book.cells], (
             f"book/{name}.ipynb is stale: run make book"
@@ -100,7 +98,7 @@ def test_nbval_fails_when_a_figure_changes(tmp_path):
     book, data, archive = tmp_path / "book", tmp_path / "data", tmp_path / "sources"
     shutil.copytree(ROOT / "book", book)
     shutil.copytree(ROOT / "data", data)
-    shutil.copytree(DEFAULT_ARCHIVE_DIR, archive)
+    shutil.copytree(archive_dir(), archive)
     notebook = book / "troops.ipynb"
     nb = nbformat.read(notebook, as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
@@ -127,23 +125,22 @@ def test_nbval_fails_when_a_figure_changes(tmp_path):
     assert "15\\,000" in changed.stdout
 
 
-def test_rebuild_skips_unchanged_notebooks_and_reruns_only_what_changed(tmp_path, monkeypatch, capsys):
+def test_rebuild_skips_unchanged_notebooks_and_reruns_only_what_changed(tmp_path, capsys):
     templates = tmp_path / "templates"
-    shutil.copytree(pipeline.TEMPLATES_DIR, templates)
-    monkeypatch.setattr(pipeline, "TEMPLATES_DIR", templates)
-    monkeypatch.setattr(pipeline, "CHAPTERS", ["sources", "method"])
+    shutil.copytree(TEMPLATES_DIR, templates)
     out = tmp_path / "variant"
-    pipeline.build(out_root=out)
+    options = {"templates": templates, "only": ["sources", "method"]}
+    pipeline.build(out, **options)
     before = {p.name: p.stat().st_mtime_ns for p in (out / "book").iterdir() if p.is_file()}
     capsys.readouterr()
-    pipeline.build(out_root=out)
+    pipeline.build(out, **options)
     assert "up to date" in capsys.readouterr().out
     assert {p.name: p.stat().st_mtime_ns for p in (out / "book").iterdir() if p.is_file()} == before
 
     nb = nbformat.read(templates / "method.ipynb", as_version=4)
     nb.cells[0].source += "\n\nA changed sentence."
     nbformat.write(nb, templates / "method.ipynb")
-    pipeline.build(out_root=out)
+    pipeline.build(out, **options)
     printed = capsys.readouterr().out
     assert "Running 1 notebooks" in printed and "method.ipynb  ok" in printed and "sources.ipynb" not in printed
     after = {p.name: p.stat().st_mtime_ns for p in (out / "book").iterdir() if p.is_file()}
@@ -151,15 +148,14 @@ def test_rebuild_skips_unchanged_notebooks_and_reruns_only_what_changed(tmp_path
     assert "A changed sentence." in (out / "book" / "method.ipynb").read_text()
 
 
-def test_a_data_change_reruns_every_notebook(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(pipeline, "CHAPTERS", ["sources", "method"])
+def test_a_data_change_reruns_every_notebook(tmp_path, capsys):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     out = tmp_path / "variant"
-    pipeline.build(out_root=out, data_dir=data)
+    pipeline.build(out, data_dir=data, only=["sources", "method"])
     rows = read_rows(data / "claims.csv")
     rows[0]["notes"] += " (checked again)"
     write_rows(data / "claims.csv", rows)
     capsys.readouterr()
-    pipeline.build(out_root=out, data_dir=data)
+    pipeline.build(out, data_dir=data, only=["sources", "method"])
     assert "Running 2 notebooks" in capsys.readouterr().out

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from analysis import charts, load, render, summary
+from analysis.build.synthetic import generate
 from analysis.chronology import timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
-from analysis.synthetic import generate
 
 FACTOR = 20
 

@@ -1,69 +1,121 @@
-"""The HTML edition built in the pipeline's process: only when its inputs changed, and
-failing loudly on a Sphinx warning."""
+"""The editions: built through one code path in either mode, only when their inputs
+changed, and failing loudly, with the log lines that say why, on a Sphinx warning."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
+import yaml
+from helpers import snapshot
 
-from analysis import pipeline, site
-from analysis.dataset import ROOT
+from analysis.build import book, pipeline, site
+from analysis.build.stamps import Stamps
+from analysis.paths import ROOT
 
 
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory):
+    """A variant book built once (notebooks and HTML), shared by this module's tests."""
     out = tmp_path_factory.mktemp("site") / "variant"
-    pipeline.build(out_root=out, html=True)
+    pipeline.build(out, editions=("html",))
     return out
 
 
-def test_the_build_writes_the_site_and_its_input_stamp(variant):
-    html = site.html_dir(variant)
-    assert (html / "book" / "troops.html").is_file() and (html / "index.html").is_file()
-    assert (html / ".inputs").read_text() == site.inputs_key(variant)
-    assert site.is_current(variant)
+def test_a_rebuild_is_byte_identical_and_matches_the_committed_book(variant):
+    first = snapshot(variant / "book")
+    pipeline.build(variant, force=True)  # a real rerun, not a skip of unchanged notebooks
+    second = snapshot(variant / "book")
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    # and the committed book is what this code produces from the committed data
+    committed = snapshot(ROOT / "book")
+    assert [name for name in committed if committed[name] != first.get(name)] == [], "book/ is stale: run make book"
+
+
+def test_the_build_writes_the_site_and_stamps_it_current(variant):
+    html = site.output_dir(variant, "html")
+    assert (html / "book" / "summary.html").is_file() and (html / "index.html").is_file()
+    assert site.is_current(variant, "html")
+    assert Stamps(variant).fact("edition:html", "inputs") == site.inputs_key(variant, "html")
 
 
 def test_nothing_changed_skips_sphinx(variant, capsys):
-    page = site.html_dir(variant) / "book" / "troops.html"
+    page = site.output_dir(variant, "html") / "book" / "summary.html"
     before = page.stat().st_mtime_ns
-    pipeline.build(out_root=variant, html=True)
+    pipeline.build(variant, editions=("html",))
     printed = capsys.readouterr().out
-    assert "The HTML is up to date" in printed and "Running Sphinx" not in printed
+    assert "The HTML edition is up to date" in printed and "Running" not in printed
     assert page.stat().st_mtime_ns == before
 
 
-@pytest.mark.parametrize("changed", ["book/bibliography.md", "data/references.bib", "_config.yml"])
-def test_any_input_of_the_site_makes_it_stale(variant, changed):
+@pytest.mark.parametrize("changed", ["book/bibliography.md", "data/references.bib", "_config.yml", "_toc.yml"])
+def test_any_input_of_an_edition_makes_it_stale(variant, changed):
     path = variant / changed
     original = path.read_bytes()
     try:
         path.write_bytes(original + b"\n")
-        assert not site.is_current(variant)
+        assert not site.is_current(variant, "html")
     finally:
         path.write_bytes(original)
-    assert site.is_current(variant)
+    assert site.is_current(variant, "html")
 
 
-def test_a_sphinx_warning_fails_the_site_build(variant):
+@pytest.mark.parametrize("plain", [False, True], ids=["fast", "plain"])
+def test_a_sphinx_warning_fails_the_build_and_names_it(variant, plain):
     page = variant / "book" / "bibliography.md"
     original = page.read_text()
     try:
         page.write_text(original + "\nSee {ref}`no-such-label`.\n")
-        with pytest.raises(site.SiteError, match="HTML build .* failed"):
-            site.build(variant)
-        assert not site.is_current(variant), "a failed build must not be stamped current"
+        with pytest.raises(site.SiteError) as info:
+            site.build(variant, "html", plain=plain)
+        assert "the html build failed (exit status" in str(info.value)
+        assert "no-such-label" in str(info.value), "the message quotes the warning from the log"
+        assert not site.is_current(variant, "html"), "a failed build must not be stamped current"
     finally:
         page.write_text(original)
 
 
+def test_a_failing_tool_is_read_by_its_exit_status(tmp_path):
+    log = tmp_path / "x.log"
+    log.write_text("reading sources\n! Undefined control sequence.\nall done\n")
+    site._outcome(0, log, "pdf")  # success says nothing
+    with pytest.raises(site.SiteError, match=r"pdf build failed \(exit status 2\)[\s\S]*Undefined control"):
+        site._outcome(2, log, "pdf")
+
+
+def test_both_modes_build_the_same_pages(variant, tmp_path):
+    """The fast route (Sphinx in-process from Jupyter Book's conf.py) and the plain
+    ``jupyter-book build`` give the same page, bar the hashed download paths."""
+    site.build(variant, "html")
+    fast = (site.output_dir(variant, "html") / "book" / "sources.html").read_text()
+    Stamps(variant).record("edition:html", "forget", [])
+    site.build(variant, "html", plain=True)
+    plain = (site.output_dir(variant, "html") / "book" / "sources.html").read_text()
+
+    def stable(html: str) -> str:
+        # download folders are named by content hashes; ?v= strings are cache busters
+        return re.sub(r"[0-9a-f]{32}|\?v=[0-9a-f]{8}", "", html)
+
+    assert stable(fast) == stable(plain)
+
+
+def test_the_pdf_table_of_contents_is_derived_from_the_books():
+    derived = book.pdf_toc(ROOT)
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    assert derived["root"] == book.latex_document(ROOT)[0] == "book/pdf_front"
+    assert [c["file"] for c in derived["chapters"]] == [toc["root"]] + [c["file"] for c in toc["chapters"]]
+    assert book.chapters(ROOT)[0] == "summary" and "bibliography" in book.chapters(ROOT)
+    assert book.notebooks(ROOT) == [n for n in book.chapters(ROOT) if n != "bibliography"]
+
+
 def test_the_command_reports_a_failed_site_build(variant):
-    """Through ``python -m analysis build --html``: exit 1, one line, no traceback."""
+    """Through ``python -m analysis build --html``: exit 1, the warning quoted, no traceback."""
     page = variant / "book" / "bibliography.md"
     original = page.read_text()
-    (site.html_dir(variant) / ".inputs").unlink()
+    Stamps(variant).record("edition:html", "forget", [])
     try:
         broken = subprocess.run(
             [sys.executable, "-c", BREAK_THEN_BUILD, str(variant)], capture_output=True, text=True, cwd=ROOT
@@ -71,21 +123,22 @@ def test_the_command_reports_a_failed_site_build(variant):
     finally:
         page.write_text(original)
     assert broken.returncode == 1, broken.stdout[-2000:] + broken.stderr[-2000:]
-    assert "Build failed: the HTML build" in broken.stderr and "Traceback" not in broken.stderr
+    assert "Build failed: the html build failed" in broken.stderr and "no-such-label" in broken.stderr
+    assert "Traceback" not in broken.stderr
 
 
 # the command, with a page broken just before Sphinx reads it (the build itself would
 # otherwise restore the page from book/)
 BREAK_THEN_BUILD = """
 import sys
-from analysis import site
-from analysis.__main__ import main
+from analysis.build import site
+from analysis.build.cli import main
 
 build = site.build
-def break_then_build(root):
+def break_then_build(root, edition, plain=False):
     page = root / "book" / "bibliography.md"
     page.write_text(page.read_text() + "\\nSee {ref}`no-such-label`.\\n")
-    build(root)
+    return build(root, edition, plain=plain)
 site.build = break_then_build
 sys.exit(main(["build", "--out", sys.argv[1], "--html"]))
 """

@@ -1,14 +1,15 @@
-"""Unit tests of the small helpers: number reading, formatting, escaping, citations."""
+"""Unit tests of the small helpers: number reading, formatting, escaping, citations, problems."""
 
+import re
 import string
 
 import pandas as pd
 import pytest
 
-from analysis.formatting import figure_text, when_text
+from analysis.formatting import claimant_kind, counted, figure_text, shortened, when_text
 from analysis.markup import cite, figure, table, text
 from analysis.numbers import numbers_in
-from analysis.problems import DataError, Problem
+from analysis.problems import CODES, DataError, Problem
 
 
 @pytest.mark.parametrize(
@@ -64,6 +65,39 @@ def test_figure_text_keeps_ranges_as_ranges(low, high, qualifier, expected):
 def test_when_text_shows_precision(start, end, precision, expected):
     ts = lambda v: pd.Timestamp(v) if v else pd.NaT  # noqa: E731
     assert when_text(ts(start), ts(end), precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "no articles"),
+        (1, "one article"),
+        (5, "five articles"),
+        (9, "nine articles"),
+        (10, "10 articles"),
+        (1200, "1,200 articles"),
+    ],
+)
+def test_counted_spells_small_counts_and_agrees_the_noun(n, expected):
+    assert counted(n, "article") == expected
+
+
+def test_counted_takes_an_irregular_plural_and_reads_back_as_its_number():
+    assert counted(1, "analysis", "analyses") == "one analysis"
+    assert counted(2, "analysis", "analyses") == "two analyses"
+    assert all(numbers_in(counted(n, "article")) == {n} for n in range(1, 100))
+
+
+def test_claimant_kind_names_one_or_a_group():
+    assert claimant_kind("intelligence") == "intelligence service"
+    assert claimant_kind("intelligence", group=True) == "intelligence services"
+    assert claimant_kind("unknown_kind", group=True) == "unknown_kind"
+
+
+def test_shortened_cuts_with_an_ellipsis():
+    assert shortened("abcdef", 6) == "abcdef"
+    assert shortened("abcdefg", 6) == "abcde…"
+    assert shortened(12345678, 4) == "123…"
 
 
 @pytest.mark.parametrize(
@@ -126,8 +160,34 @@ def test_table_and_figure_markup():
 
 
 def test_data_error_lists_problems_sorted_and_deduplicated():
-    err = DataError(
-        [Problem("b.csv", 3, "x", "bad"), Problem("a.csv", 2, "y", "worse"), Problem("b.csv", 3, "x", "bad")]
+    bad = Problem("b.csv", 3, "x", "required", "bad")
+    worse = Problem("a.csv", 2, "y", "enum", "worse")
+    err = DataError([bad, worse, Problem("b.csv", 3, "x", "required", "bad")])
+    assert err.problems == [worse, bad]
+    assert "a.csv, row 2, field 'y': worse [enum]" in str(err)
+
+
+def test_problems_at_one_place_sort_by_code():
+    err = DataError([Problem("a.csv", 2, "y", "required", "z"), Problem("a.csv", 2, "y", "enum", "z")])
+    assert [p.code for p in err.problems] == ["enum", "required"]
+
+
+def test_a_problem_shows_where_what_and_its_code():
+    problem = Problem("claims.csv", 4, "value_high", "type-error", "'12k' is not a valid integer")
+    assert str(problem) == "claims.csv, row 4, field 'value_high': '12k' is not a valid integer [type-error]"
+    assert str(Problem("references.bib", None, None, "bib-unparsable", "cannot be parsed")) == (
+        "references.bib: cannot be parsed [bib-unparsable]"
     )
-    assert [p.file for p in err.problems] == ["a.csv", "b.csv"]
-    assert "a.csv, row 2, field 'y': worse" in str(err)
+
+
+def test_a_problem_code_must_be_declared():
+    with pytest.raises(ValueError, match="no-such-code"):
+        Problem("claims.csv", 2, "quote", "no-such-code", "message")
+    with pytest.raises(ValueError):
+        Problem("claims.csv", 2, "quote", "message in the code's place", "quote-not-in-archive")
+
+
+def test_declared_codes_are_kebab_case_with_a_meaning():
+    for code, meaning in CODES.items():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code), code
+        assert meaning.strip(), code

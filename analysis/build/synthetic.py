@@ -14,16 +14,15 @@ import json
 import shutil
 from pathlib import Path
 
-from analysis.dataset import DEFAULT_ARCHIVE_DIR, DEFAULT_DATA_DIR
+from analysis import paths
 
 FILES = ["sources", "claimants", "metrics", "claims", "events", "disagreements", "disagreement_quotes"]
 
 
-def generate(
-    out_dir: Path, factor: int = 100, data_dir: Path = DEFAULT_DATA_DIR, archive_dir: Path = DEFAULT_ARCHIVE_DIR
-):
+def generate(out_dir: Path, factor: int = 100, data_dir: Path = paths.DATA_DIR, archive_dir: Path | None = None):
     """Write ``out_dir/data`` and ``out_dir/sources``; return their paths."""
     out_dir = Path(out_dir)
+    archive_dir = Path(archive_dir) if archive_dir else paths.archive_dir()
     data_out, archive_out = out_dir / "data", out_dir / "sources"
     shutil.rmtree(data_out, ignore_errors=True)
     shutil.rmtree(archive_out, ignore_errors=True)

@@ -1,0 +1,28 @@
+"""The environment every build step runs in, declared once.
+
+Dates render in one time zone, text sorts in one locale, hashing and set order are the
+same in every process, and matplotlib never looks for a display: rerunning on unchanged
+inputs then writes the same bytes on any machine. Kernels, Sphinx and LaTeX inherit it
+from the build command, which applies it before anything else (``ensure``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+DETERMINISTIC = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+
+
+def apply() -> None:
+    """Set the deterministic environment in this process (and so in its children)."""
+    os.environ.update(DETERMINISTIC)
+    time.tzset()
+
+
+def ensure(module: str) -> None:
+    """Restart ``python -m module`` with the deterministic environment unless it has it:
+    the hash seed of a running interpreter cannot be changed, and forked kernels share it."""
+    if any(os.environ.get(k) != v for k, v in DETERMINISTIC.items()):
+        os.execve(sys.executable, [sys.executable, "-m", module, *sys.argv[1:]], {**os.environ, **DETERMINISTIC})

@@ -1,0 +1,195 @@
+"""The HTML and PDF editions, built from the book's Jupyter Book configuration.
+
+One entry point (``build``) for both editions, two ways to run it:
+
+* fast (the default): Jupyter Book writes its Sphinx configuration (``jupyter-book config
+  sphinx``, its documented route to building with Sphinx directly) and Sphinx's command
+  line runs in this process, so that its imports and the book's extensions can be loaded
+  while the notebook kernels run (``prepare``);
+* plain (``plain=True``; ``make book PLAIN=1``): the ``jupyter-book build`` command, as
+  Jupyter Book documents it, for bisecting after an upgrade.
+
+Both use the same flags and the same tables of contents; Sphinx's and LaTeX's messages
+go to a log under ``_build/logs``, and ``_outcome`` is the one place that reads their
+failure signals. An edition whose inputs did not change is not rebuilt (``Stamps``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import runpy
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from analysis.build import book
+from analysis.build.stamps import Stamps
+from analysis.fingerprint import digest
+from analysis.paths import REQUIREMENTS
+
+# Every build, both editions, both ways: nitpicky, warnings are errors, but report them all.
+FLAGS = ["-n", "-W", "--keep-going"]
+# What an edition is built from, relative to the book's root (its notebooks included).
+INPUTS = ["_config.yml", "_toc.yml", "book", "data"]
+
+
+class SiteError(Exception):
+    """Sphinx or LaTeX failed; the message quotes the relevant lines of the log."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    jupyter_book_builder: str
+    sphinx_builder: str
+    folder: str  # below _build/
+
+
+EDITIONS = {
+    "html": Edition("html", "html", "html", "html"),
+    "pdf": Edition("pdf", "pdflatex", "latex", "latex"),
+}
+
+
+def output_dir(root: Path, edition: str) -> Path:
+    return root / "_build" / EDITIONS[edition].folder
+
+
+def pdf_path(root: Path) -> Path:
+    """The PDF, named as Sphinx's ``latex_documents`` in ``_config.yml`` names it."""
+    target = book.latex_document(root)[1]
+    return output_dir(root, "pdf") / Path(target).with_suffix(".pdf").name
+
+
+def product(root: Path, edition: str) -> Path:
+    """The file a reader opens: the HTML's landing page, or the PDF."""
+    return output_dir(root, "html") / "index.html" if edition == "html" else pdf_path(root)
+
+
+def inputs_key(root: Path, edition: str) -> str:
+    return digest(files=[root / name for name in INPUTS] + [REQUIREMENTS], values={"edition": edition})
+
+
+def is_current(root: Path, edition: str) -> bool:
+    return Stamps(root).is_current(f"edition:{edition}", inputs_key(root, edition), [product(root, edition)])
+
+
+def prepare(root: Path) -> None:
+    """Write Sphinx's configuration if it is stale, and import Sphinx and the extensions it
+    loads: in the fast mode, the part of a build that need not wait for the notebooks."""
+    conf = sphinx_conf(root)
+    importlib.import_module("sphinx.cmd.build")
+    for module in runpy.run_path(str(conf))["extensions"]:
+        importlib.import_module(module)
+
+
+def sphinx_conf(root: Path) -> Path:
+    """``conf.py`` as ``jupyter-book config sphinx`` writes it from ``_config.yml``."""
+    conf = root / "conf.py"
+    stamps = Stamps(root)
+    key = digest(files=[root / "_config.yml", root / "_toc.yml", REQUIREMENTS])
+    if not stamps.is_current("sphinx-conf", key, [conf]):
+        _run_logged([_tool("jupyter-book"), "config", "sphinx", str(root)], root, "sphinx-conf")
+        stamps.record("sphinx-conf", key, [conf])
+    return conf
+
+
+def build(root: Path, edition: str, plain: bool = False) -> bool:
+    """Build ``edition`` ('html' or 'pdf') of the book at ``root`` unless it is current.
+
+    Returns whether it was built. Raises ``SiteError`` when Sphinx or LaTeX fail; the
+    edition is then not stamped current.
+    """
+    key = inputs_key(root, edition)
+    stamps = Stamps(root)
+    if stamps.is_current(f"edition:{edition}", key, [product(root, edition)]):
+        return False
+    started = time.monotonic()
+    toc = _toc_file(root, edition)
+    if plain:
+        _jupyter_book(root, edition, toc)
+    else:
+        _sphinx(root, edition, toc)
+    if edition == "pdf":
+        # the HTML links the PDF edition from every page
+        html = output_dir(root, "html")
+        if html.is_dir():
+            shutil.copy2(pdf_path(root), html / pdf_path(root).name)
+    stamps.record(f"edition:{edition}", key, [product(root, edition)], seconds=round(time.monotonic() - started, 1))
+    return True
+
+
+def _toc_file(root: Path, edition: str) -> Path:
+    if edition == "html":
+        return root / "_toc.yml"
+    path = root / "_build" / "_toc_pdf.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "# Derived from _toc.yml by the build (analysis.build.book.pdf_toc): do not edit.\n"
+    text += yaml.safe_dump(book.pdf_toc(root), sort_keys=False)
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+    return path
+
+
+def _jupyter_book(root: Path, edition: str, toc: Path) -> None:
+    spec = EDITIONS[edition]
+    command = [_tool("jupyter-book"), "build", str(root), *FLAGS, "--builder", spec.jupyter_book_builder]
+    if edition == "pdf":
+        command += ["--toc", str(toc.relative_to(root))]
+    _run_logged(command, root, edition)
+
+
+def _sphinx(root: Path, edition: str, toc: Path) -> None:
+    from sphinx.cmd.build import build_main
+
+    spec = EDITIONS[edition]
+    conf = sphinx_conf(root)
+    out = output_dir(root, edition)
+    doctrees = root / "_build" / f".doctrees-{edition}"
+    argv = [*FLAGS, "-b", spec.sphinx_builder, "-c", str(conf.parent), "-d", str(doctrees)]
+    argv += ["-D", f"external_toc_path={toc.relative_to(root)}", str(root), str(out)]
+    log = _log(root, edition)
+    with log.open("w") as fh, contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):
+        code = build_main(argv)
+    _outcome(code, log, edition)
+    if edition == "pdf":
+        # as jupyter-book does: the Makefile Sphinx's LaTeX builder writes runs latexmk
+        _run_logged(["make", "all-pdf"], root, "pdf-latex", cwd=out)
+
+
+def _run_logged(command: list[str], root: Path, name: str, cwd: Path | None = None) -> None:
+    log = _log(root, name)
+    with log.open("w") as fh:
+        code = subprocess.run(command, cwd=cwd or root, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    _outcome(code.returncode, log, name)
+
+
+def _outcome(code: int, log: Path, name: str) -> None:
+    """The one reading of a failure signal: a non-zero exit status of Sphinx, Jupyter Book
+    or make, with the log lines that say why."""
+    if code == 0:
+        return
+    text = log.read_text(errors="replace").splitlines()
+    relevant = [line for line in text if _is_relevant(line)] or text[-20:]
+    raise SiteError(f"the {name} build failed (exit status {code}); from {log}:\n" + "\n".join(relevant[:30]))
+
+
+def _is_relevant(line: str) -> bool:
+    return any(word in line for word in ("WARNING", "ERROR", "Error", "Exception", "! ", "error:"))
+
+
+def _log(root: Path, name: str) -> Path:
+    folder = root / "_build" / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}.log"
+
+
+def _tool(name: str) -> str:
+    """A command installed beside this Python (the project's virtual environment)."""
+    return str(Path(sys.executable).with_name(name))

@@ -1,0 +1,101 @@
+"""One notion of what a step reads, and a content hash of it.
+
+A step (validating the data, running one notebook, building an edition) is current when
+the hash of its inputs is the one it last ran from. Its inputs are files and folders,
+the project's own Python modules it uses, and plain values (parameters, versions).
+Modules are followed through their imports, those inside functions included, so a
+module that gains an import of another one makes the other part of every step that
+uses it: nothing is listed by hand.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import nbformat
+
+from analysis.paths import ROOT
+
+PACKAGE = "analysis"
+
+
+def digest(files: Iterable[Path] = (), modules: Iterable[str] = (), values: dict | None = None) -> str:
+    """A SHA-256 over the contents (not the locations) of ``files``, every file below a
+    folder among them, the source of ``modules`` and what they import, and ``values``."""
+    h = hashlib.sha256()
+    for path in map(Path, files):
+        below = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        h.update(f"{len(below)} files\0".encode())
+        for file in below:
+            name = file.relative_to(path).as_posix() if path.is_dir() else file.name
+            content = file.read_bytes() if file.is_file() else b"(missing)"
+            h.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    for file in module_files(modules):
+        h.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
+    h.update(json.dumps(values or {}, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def module_files(modules: Iterable[str]) -> list[Path]:
+    """The source files of the project's ``modules`` and of every project module they
+    import, transitively, with their parent packages."""
+    seen: dict[str, Path] = {}
+    todo = [m for m in modules if _is_ours(m)]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _source(name)
+        if path is None:
+            continue
+        seen[name] = path
+        parent = name.rpartition(".")[0]
+        todo += [parent] if parent else []
+        todo += _imports_of(path, path.stat().st_mtime_ns)
+    return sorted(seen.values())
+
+
+@functools.cache
+def _imports_of(path: Path, mtime_ns: int) -> list[str]:
+    # parsing is most of a no-change build's cost: once per file version and process
+    return imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+
+
+def notebook_modules(path: Path) -> list[str]:
+    """The project modules a notebook's code cells import."""
+    notebook = nbformat.read(path, as_version=4)
+    found: list[str] = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            found += imported_modules(ast.parse(cell.source))
+    return sorted({name for name in found if _source(name)})
+
+
+def imported_modules(tree: ast.AST) -> list[str]:
+    """Project modules named by the import statements anywhere in ``tree``."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append(node.module)
+            # ``from analysis import charts``: charts may be a module of the package
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+    return [name for name in found if _is_ours(name)]
+
+
+def _is_ours(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
+
+
+def _source(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None  # an attribute imported from a module, not a module
