@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.fingerprint import digest
+from analysis.fingerprint import validation_key
 from analysis.formatting import shortened
 from analysis.problems import DataError, Problem
 
@@ -99,7 +99,7 @@ def load(
     archive_dir = Path(archive_dir) if archive_dir else paths.archive_dir()
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), None, None, "data-folder-missing", "data folder not found")])
-    key = fingerprint(data_dir, archive_dir) if cache else None
+    key = validation_key(data_dir, archive_dir) if cache else None
     cached = _read_cache(key) if key else None
     if cached is not None:
         return replace(cached, data_dir=data_dir, archive_dir=archive_dir)
@@ -110,18 +110,6 @@ def load(
 
 
 CACHE_DIR = paths.BUILD_DIR / "cache"
-
-
-def fingerprint(data_dir: Path, archive_dir: Path) -> str:
-    """A hash of everything validation depends on: the data, the archive, this module and
-    every module it imports, and the versions of the libraries it validates with."""
-    from importlib.metadata import version
-
-    return digest(
-        files=[data_dir, archive_dir],
-        modules=[__name__],
-        values={"pandas": pd.__version__, "frictionless": version("frictionless")},
-    )
 
 
 def _read_cache(key: str) -> Dataset | None:

@@ -90,6 +90,8 @@ def zygote():
         zygote = kernels.Zygote(["pandas", "matplotlib.pyplot"])
     finally:
         signal.signal(signal.SIGTERM, previous)
+    # the environment its imports saw: a usual kernel is compared under the same one
+    zygote.environment = {"MPLBACKEND": os.environ.get("MPLBACKEND")}
     with zygote:
         yield zygote
 
@@ -126,6 +128,11 @@ def test_the_zygotes_kernelspec_selects_the_forking_provisioner(tmp_path, monkey
 def test_a_notebook_cannot_tell_a_forked_kernel_from_a_usual_one(tmp_path, monkeypatch, zygote):
     for way in ("forked", "usual"):
         (tmp_path / way).mkdir()
+    for name, value in zygote.environment.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
     forked, forked_metadata = run_probe(tmp_path / "forked", monkeypatch, zygote)
     usual, usual_metadata = run_probe(tmp_path / "usual", monkeypatch)
     # not the build's signal handlers, sys.path or matplotlib backend

@@ -34,7 +34,6 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
 
-    from analysis import load
     from analysis.build.environment import apply
     from analysis.build.pipeline import BuildError, build, summary_line
     from analysis.build.site import SiteError
@@ -45,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if args.command == "validate":
+            from analysis.dataset import load
+
             print(summary_line(load(args.data_dir, args.archive_dir)), flush=True)
             return 0
         editions = tuple(name for name in ("html", "pdf") if getattr(args, name))

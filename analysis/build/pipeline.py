@@ -24,12 +24,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
-from analysis import load, paths
-from analysis.build import book, kernels, site
+from analysis import paths
+from analysis.build import book, site
 from analysis.build.stamps import Stamps
-from analysis.fingerprint import digest, notebook_modules
+from analysis.fingerprint import digest, notebook_modules, validation_key
 
 # What the notebooks' kernels import: loaded once, by the process they are forked from.
 KERNEL_PRELOAD = [
@@ -104,7 +102,8 @@ def plan(
     if archive_dir != paths.archive_dir():
         parameters["archive_dir"] = str(archive_dir)
     names = [n for n in book.notebooks(paths.ROOT, templates) if only is None or n in only]
-    keys = {name: notebook_key(templates / f"{name}.ipynb", data_dir, archive_dir, parameters) for name in names}
+    shared = digest(files=[data_dir, archive_dir, paths.REQUIREMENTS], values=parameters)
+    keys = {name: notebook_key(templates / f"{name}.ipynb", shared) for name in names}
     stamps = Stamps(root)
     current = {n for n in names if stamps.is_current(f"notebook:{n}", keys[n], [root / "book" / f"{n}.ipynb"])}
     stale = [n for n in names if force or n not in current]
@@ -124,13 +123,11 @@ def plan(
     )
 
 
-def notebook_key(template: Path, data_dir: Path, archive_dir: Path, parameters: dict) -> str:
-    """A hash of everything one notebook's output depends on."""
-    return digest(
-        files=[template, data_dir, archive_dir, paths.REQUIREMENTS],
-        modules=notebook_modules(template),
-        values=parameters,
-    )
+def notebook_key(template: Path, shared: str) -> str:
+    """A hash of everything one notebook's output depends on: its template, the project
+    modules it imports, and ``shared``, the hash of what every notebook reads (the data,
+    the archive, the pinned requirements, the parameters)."""
+    return digest(files=[template], modules=notebook_modules(template), values={"shared": shared})
 
 
 def build(out_root=None, **options) -> Path:
@@ -144,8 +141,7 @@ def build(out_root=None, **options) -> Path:
     p = plan(out_root, **options)
     with ExitStack() as running:
         pool = running.enter_context(notebook_workers(p)) if p.stale else None
-        dataset = load(p.data_dir, p.archive_dir)  # while the workers and kernels start up
-        print(summary_line(dataset), flush=True)
+        validate(p)  # while the workers and kernels start up
         if p.root != paths.ROOT:
             scaffold_variant(p)
         if p.stale or p.pages_changed:
@@ -157,6 +153,18 @@ def build(out_root=None, **options) -> Path:
     return p.book
 
 
+def validate(p: Plan) -> None:
+    """Validate the data (``DataError`` names every problem), unless exactly this data
+    validated before: then not even pandas needs importing."""
+    stamps = Stamps(p.root)
+    key = validation_key(p.data_dir, p.archive_dir)
+    if not stamps.is_current("validation", key, []):
+        from analysis.dataset import load  # pandas: imported only when there is work
+
+        stamps.record("validation", key, [], summary=summary_line(load(p.data_dir, p.archive_dir)))
+    print(stamps.fact("validation", "summary"), flush=True)
+
+
 def summary_line(ds) -> str:
     counts = {name: len(ds.tables[name]) for name in ("sources", "claims", "events", "disagreements")}
     return "Data OK: " + ", ".join(f"{n} {name}" for name, n in counts.items())
@@ -166,6 +174,8 @@ def summary_line(ds) -> str:
 def notebook_workers(p: Plan):
     """A process per notebook slot; in the fast mode, their kernels are forked from one
     process that has imported what the notebooks need (``analysis.build.kernels``)."""
+    from analysis.build import kernels  # jupyter_client: imported only when notebooks run
+
     with ExitStack() as stack:
         zygote = None
         if not p.plain and kernels.supported():
@@ -189,6 +199,8 @@ def notebook_workers(p: Plan):
 
 
 def _init_worker(jupyter_path: str | None) -> None:
+    from analysis.build import kernels
+
     os.setsid()
     kernels.use_forked_kernels(jupyter_path)
     import papermill  # noqa: F401  (imported while the parent validates)
@@ -331,6 +343,8 @@ def _describe(exc: Exception) -> str:
 
 def normalise(path: Path) -> None:
     """Drop what changes from run to run although the inputs did not."""
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     params = nb.metadata.get("papermill", {}).get("parameters", {})
     nb.metadata.pop("papermill", None)
