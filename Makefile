@@ -70,7 +70,7 @@ lint: $(STAMP)
 
 # Rebuild timings against the floor and Jupyter Book's own execution (see analysis/bench.py).
 bench: $(STAMP)
-	$(PY) -m analysis.build.bench --reps $(or $(REPS),3)
+	$(PY) -m analysis.builder.bench --reps $(or $(REPS),3)
 
 # For CI systems that install TeX themselves (e.g. with sudo).
 tex-packages:

@@ -1,8 +1,8 @@
-"""``python -m analysis``: the build machinery's command line (``analysis.build.cli``)."""
+"""``python -m analysis``: the build machinery's command line (``analysis.builder.cli``)."""
 
 import sys
 
-from analysis.build.cli import run
+from analysis.builder.cli import run
 
 if __name__ == "__main__":
     sys.exit(run())

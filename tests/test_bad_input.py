@@ -482,7 +482,7 @@ def test_every_declared_code_has_a_case():
 @pytest.mark.parametrize(("corrupt", "file", "row", "field", "code"), CASES)
 def test_build_stops_cleanly_and_touches_nothing(data_copy, tmp_path, capsys, corrupt, file, row, field, code):
     """Through the build command: non-zero exit, the problem named, no traceback, no notebook run."""
-    from analysis.build.cli import main
+    from analysis.builder.cli import main
 
     out = tmp_path / "published"
     (out / "book").mkdir(parents=True)

@@ -16,7 +16,7 @@ import pytest
 from jupyter_client.manager import KernelManager
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 
-from analysis.build import kernels
+from analysis.builder import kernels
 
 pytestmark = pytest.mark.skipif(not kernels.supported(), reason="forked kernels need Linux")
 
@@ -146,7 +146,7 @@ def test_a_notebook_cannot_tell_a_forked_kernel_from_a_usual_one(tmp_path, monke
 def test_the_provisioner_is_registered():
     assert any(entry.name == kernels.PROVISIONER for entry in entry_points(group=kernels.PROVISIONER_GROUP))
     entries = KernelProvisionerFactory.instance().get_provisioner_entries()
-    assert entries[kernels.PROVISIONER] == "analysis.build.kernels:ForkingProvisioner"
+    assert entries[kernels.PROVISIONER] == "analysis.builder.kernels:ForkingProvisioner"
 
 
 @pytest.mark.parametrize("config", [{}, {"zygote": "/nonexistent/zygote", "zygote_pid": 1}], ids=["none", "gone"])

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from helpers import read_rows, snapshot, write_rows
 
-from analysis.build import pipeline
-from analysis.build.book import notebooks
+from analysis.builder import pipeline
+from analysis.builder.book import notebooks
 from analysis.paths import ROOT, TEMPLATES_DIR, archive_dir
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis import charts, load, render, summary
-from analysis.build.synthetic import generate
+from analysis.builder.synthetic import generate
 from analysis.chronology import timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from helpers import snapshot
 
-from analysis.build import book, pipeline, site
-from analysis.build.stamps import Stamps
+from analysis.builder import book, pipeline, site
+from analysis.builder.stamps import Stamps
 from analysis.paths import ROOT
 
 
@@ -131,8 +131,8 @@ def test_the_command_reports_a_failed_site_build(variant):
 # otherwise restore the page from book/)
 BREAK_THEN_BUILD = """
 import sys
-from analysis.build import site
-from analysis.build.cli import main
+from analysis.builder import site
+from analysis.builder.cli import main
 
 build = site.build
 def break_then_build(root, edition, plain=False):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import pdf_text, read_rows, snapshot, visible_text, write_rows
 
-from analysis.build import pipeline, site
+from analysis.builder import book, pipeline, site
 from analysis.paths import ROOT
 
 PLANTED = (
@@ -85,7 +85,7 @@ def planted_book(tmp_path_factory) -> Path:
     return out / "_build"
 
 
-@pytest.mark.parametrize("name", ["summary", "troops", "casualties", "chronology", "sources", "method"])
+@pytest.mark.parametrize("name", book.notebooks(ROOT))
 def test_planted_markup_renders_literally_in_html(planted_book, name):
     html = (planted_book / "html" / "book" / f"{name}.html").read_text(encoding="utf-8")
     body = html[html.find('<article class="bd-article"') :]

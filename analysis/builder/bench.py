@@ -32,7 +32,7 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.build.book import notebooks
+from analysis.builder.book import notebooks
 from analysis.paths import ROOT, TEMPLATES_DIR, archive_dir
 
 BIN = Path(sys.executable).parent
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda _: run(["make", "--no-print-directory", "book"], cwd=ROOT), reps, "d  make book, nothing changed"
         )
 
-        from analysis.build.synthetic import generate
+        from analysis.builder.synthetic import generate
 
         big_data, big_archive = generate(work / "synthetic", factor=args.factor)
         big = work / "ours-x"

@@ -34,9 +34,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
 
-    from analysis.build.environment import apply
-    from analysis.build.pipeline import BuildError, build, summary_line
-    from analysis.build.site import SiteError
+    from analysis.builder.environment import apply
+    from analysis.builder.pipeline import BuildError, build, summary_line
+    from analysis.builder.site import SiteError
     from analysis.problems import DataError
 
     apply()
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> int:
     """``python -m analysis``: in the deterministic environment, and quick to exit."""
-    from analysis.build.environment import ensure
+    from analysis.builder.environment import ensure
 
     ensure("analysis")
     status = main()

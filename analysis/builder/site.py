@@ -28,8 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from analysis.build import book
-from analysis.build.stamps import Stamps
+from analysis.builder import book
+from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest
 from analysis.paths import REQUIREMENTS
 
@@ -37,6 +37,10 @@ from analysis.paths import REQUIREMENTS
 FLAGS = ["-n", "-W", "--keep-going"]
 # What an edition is built from, relative to the book's root (its notebooks included).
 INPUTS = ["_config.yml", "_toc.yml", "book", "data"]
+
+
+# Imported by Sphinx only once a build is under way, not by the extensions' setup().
+PRELOAD = ["sphinx.cmd.build", "sphinx.builders.html", "sphinx.builders.latex", "myst_nb.sphinx_ext"]
 
 
 class SiteError(Exception):
@@ -83,9 +87,8 @@ def is_current(root: Path, edition: str) -> bool:
 def prepare(root: Path) -> None:
     """Write Sphinx's configuration if it is stale, and import Sphinx and the extensions it
     loads: in the fast mode, the part of a build that need not wait for the notebooks."""
-    conf = sphinx_conf(root)
-    importlib.import_module("sphinx.cmd.build")
-    for module in runpy.run_path(str(conf))["extensions"]:
+    config = runpy.run_path(str(sphinx_conf(root)))
+    for module in [*PRELOAD, *config["extensions"], config["html_theme"]]:
         importlib.import_module(module)
 
 
@@ -130,7 +133,7 @@ def _toc_file(root: Path, edition: str) -> Path:
         return root / "_toc.yml"
     path = root / "_build" / "_toc_pdf.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = "# Derived from _toc.yml by the build (analysis.build.book.pdf_toc): do not edit.\n"
+    text = "# Derived from _toc.yml by the build (analysis.builder.book.pdf_toc): do not edit.\n"
     text += yaml.safe_dump(book.pdf_toc(root), sort_keys=False)
     if not path.is_file() or path.read_text() != text:
         path.write_text(text)

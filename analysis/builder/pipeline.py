@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.build import book, site
-from analysis.build.stamps import Stamps
+from analysis.builder import book, site
+from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest, notebook_modules, validation_key
 
 # What the notebooks' kernels import: loaded once, by the process they are forked from.
@@ -173,8 +173,8 @@ def summary_line(ds) -> str:
 @contextmanager
 def notebook_workers(p: Plan):
     """A process per notebook slot; in the fast mode, their kernels are forked from one
-    process that has imported what the notebooks need (``analysis.build.kernels``)."""
-    from analysis.build import kernels  # jupyter_client: imported only when notebooks run
+    process that has imported what the notebooks need (``analysis.builder.kernels``)."""
+    from analysis.builder import kernels  # jupyter_client: imported only when notebooks run
 
     with ExitStack() as stack:
         zygote = None
@@ -199,7 +199,7 @@ def notebook_workers(p: Plan):
 
 
 def _init_worker(jupyter_path: str | None) -> None:
-    from analysis.build import kernels
+    from analysis.builder import kernels
 
     os.setsid()
     kernels.use_forked_kernels(jupyter_path)
