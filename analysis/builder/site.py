@@ -149,7 +149,7 @@ def _jupyter_book(root: Path, edition: str, toc: Path) -> None:
 
 
 def _sphinx(root: Path, edition: str, toc: Path) -> None:
-    from sphinx.cmd.build import build_main
+    from sphinx.cmd.build import main as sphinx_build
 
     spec = EDITIONS[edition]
     conf = sphinx_conf(root)
@@ -159,7 +159,7 @@ def _sphinx(root: Path, edition: str, toc: Path) -> None:
     argv += ["-D", f"external_toc_path={toc.relative_to(root)}", str(root), str(out)]
     log = _log(root, edition)
     with log.open("w") as fh, contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):
-        code = build_main(argv)
+        code = sphinx_build(argv)
     _outcome(code, log, edition)
     if edition == "pdf":
         # as jupyter-book does: the Makefile Sphinx's LaTeX builder writes runs latexmk
