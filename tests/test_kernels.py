@@ -82,17 +82,21 @@ def parent_of(pid: int) -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("PPid:"))
 
 
-@pytest.fixture(scope="module")
-def zygote():
+@contextmanager
+def zygote_as_the_build_forks_it():
     # as the build's command line has it when it forks the zygote
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         zygote = kernels.Zygote(["pandas", "matplotlib.pyplot"])
     finally:
         signal.signal(signal.SIGTERM, previous)
-    # the environment its imports saw: a usual kernel is compared under the same one
-    zygote.environment = {"MPLBACKEND": os.environ.get("MPLBACKEND")}
     with zygote:
+        yield zygote
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    with zygote_as_the_build_forks_it() as zygote:
         yield zygote
 
 
@@ -125,15 +129,17 @@ def test_the_zygotes_kernelspec_selects_the_forking_provisioner(tmp_path, monkey
         assert parent_of(manager.provisioner.pid) == zygote.pid
 
 
-def test_a_notebook_cannot_tell_a_forked_kernel_from_a_usual_one(tmp_path, monkeypatch, zygote):
+@pytest.mark.parametrize("backend", [None, "Agg"], ids=["no-MPLBACKEND", "MPLBACKEND=Agg"])
+def test_a_notebook_cannot_tell_a_forked_kernel_from_a_usual_one(tmp_path, monkeypatch, backend):
     for way in ("forked", "usual"):
         (tmp_path / way).mkdir()
-    for name, value in zygote.environment.items():
-        if value is None:
-            monkeypatch.delenv(name, raising=False)
-        else:
-            monkeypatch.setenv(name, value)
-    forked, forked_metadata = run_probe(tmp_path / "forked", monkeypatch, zygote)
+    # matplotlib reads MPLBACKEND when the zygote imports it: a zygote of this environment
+    if backend is None:
+        monkeypatch.delenv("MPLBACKEND", raising=False)
+    else:
+        monkeypatch.setenv("MPLBACKEND", backend)
+    with zygote_as_the_build_forks_it() as zygote:
+        forked, forked_metadata = run_probe(tmp_path / "forked", monkeypatch, zygote)
     usual, usual_metadata = run_probe(tmp_path / "usual", monkeypatch)
     # not the build's signal handlers, sys.path or matplotlib backend
     assert forked["as_a_new_python"] == usual["as_a_new_python"]
