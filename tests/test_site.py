@@ -4,6 +4,7 @@ changed, and failing loudly, with the log lines that say why, on a Sphinx warnin
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -142,3 +143,17 @@ def break_then_build(root, edition, plain=False):
 site.build = break_then_build
 sys.exit(main(["build", "--out", sys.argv[1], "--html"]))
 """
+
+
+def test_the_pdf_is_placed_beside_the_html_whichever_was_built_last(tmp_path):
+    shutil.copy2(ROOT / "_config.yml", tmp_path / "_config.yml")
+    pdf = site.pdf_path(tmp_path)
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.5 first")
+    html = site.output_dir(tmp_path, "html")
+    html.mkdir(parents=True)
+    site.place_pdf_beside_html(tmp_path)
+    assert (html / pdf.name).read_bytes() == b"%PDF-1.5 first"
+    pdf.write_bytes(b"%PDF-1.5 second")  # a new PDF, or an HTML folder rebuilt from scratch
+    site.place_pdf_beside_html(tmp_path)
+    assert (html / pdf.name).read_bytes() == b"%PDF-1.5 second"

@@ -150,6 +150,8 @@ def build(out_root=None, **options) -> Path:
             print(f"All {len(p.notebooks)} notebooks are up to date (inputs unchanged)", flush=True)
     for edition in p.editions:
         build_edition(p, edition)
+    if p.editions:
+        site.place_pdf_beside_html(p.root)
     return p.book
 
 

@@ -119,13 +119,16 @@ def build(root: Path, edition: str, plain: bool = False) -> bool:
         _jupyter_book(root, edition, toc)
     else:
         _sphinx(root, edition, toc)
-    if edition == "pdf":
-        # the HTML links the PDF edition from every page
-        html = output_dir(root, "html")
-        if html.is_dir():
-            shutil.copy2(pdf_path(root), html / pdf_path(root).name)
     stamps.record(f"edition:{edition}", key, [product(root, edition)], seconds=round(time.monotonic() - started, 1))
     return True
+
+
+def place_pdf_beside_html(root: Path) -> None:
+    """Every HTML page links the PDF edition as ``../<name>.pdf``: keep a copy there."""
+    pdf, html = pdf_path(root), output_dir(root, "html")
+    copy = html / pdf.name
+    if pdf.is_file() and html.is_dir() and not (copy.is_file() and copy.read_bytes() == pdf.read_bytes()):
+        shutil.copy2(pdf, copy)
 
 
 def _toc_file(root: Path, edition: str) -> Path:
