@@ -84,6 +84,10 @@ def parent_of(pid: int) -> int:
 
 @pytest.fixture(scope="module")
 def zygote():
+    # A test process that has already imported matplotlib (another test module ran here
+    # first: analysis.charts selects Agg) hands the zygote that backend, which no build's
+    # command line does; a usual kernel is then compared under the same backend.
+    inherited = sys.modules["matplotlib"].get_backend() if "matplotlib" in sys.modules else None
     # as the build's command line has it when it forks the zygote
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
@@ -91,7 +95,7 @@ def zygote():
     finally:
         signal.signal(signal.SIGTERM, previous)
     # the environment its imports saw: a usual kernel is compared under the same one
-    zygote.environment = {"MPLBACKEND": os.environ.get("MPLBACKEND")}
+    zygote.environment = {"MPLBACKEND": inherited or os.environ.get("MPLBACKEND")}
     with zygote:
         yield zygote
 
