@@ -11,9 +11,10 @@ STAMP := $(VENV)/.installed
 # The archived articles: ARCHIVE_DIR=/path/to/sources, passed on in the environment.
 DATA_DIR ?= data
 
-# What the PDF edition needs from Debian (about 80 s to install on a fresh machine).
+# What the PDF edition needs from Debian (about 80 s to install on a fresh machine):
+# FreeFont for Latin, Greek and Cyrillic, Nanum Myeongjo for Hangul (see _config.yml).
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-	texlive-xetex latexmk fonts-freefont-otf poppler-utils
+	texlive-xetex latexmk fonts-freefont-otf fonts-nanum poppler-utils
 
 .PHONY: book setup validate notebooks html pdf tex tex-packages rerun lint test bench clean
 

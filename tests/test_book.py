@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import pdf_text, read_rows, snapshot, visible_text, write_rows
+from helpers import pdf_links, pdf_text, read_rows, snapshot, visible_text, write_rows
 
 from analysis import summary
-from analysis.builder import book, site
+from analysis.builder import book, latex, site
 from analysis.paths import ROOT
 
 
@@ -145,10 +146,75 @@ def test_pdf_has_every_chapter_bibliography_and_figures(pdf, dataset):
     assert "FreeSerif" in fonts
 
 
-def test_pdf_tables_fit_the_page(pdf):
+def pdf_pages(pdf: Path) -> list[str]:
+    return pdf_text(pdf).split("\f")[:-1]  # pdftotext ends every page with a form feed
+
+
+def test_pdf_has_no_blank_page(pdf):
+    pages = pdf_pages(pdf)
+    assert 25 <= len(pages) <= 45, "one-sided, chapters on any page: no padding pages"
+    assert [n for n, text in enumerate(pages, 1) if not text.strip()] == []
+
+
+def test_pdf_lines_and_figures_fit_the_page(pdf):
     log = pdf.with_suffix(".log").read_text(errors="replace")
     too_wide = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
-    assert not [w for w in too_wide if w > 30], sorted(too_wide)[-5:]
+    assert not [w for w in too_wide if w > 3], sorted(too_wide)[-5:]
+    assert "Float too large" not in log
+    assert "Missing character" not in log
+
+
+def test_pdf_metadata_names_the_report_and_dates_it_by_its_data(pdf):
+    info = subprocess.run(["pdfinfo", "-isodates", str(pdf)], capture_output=True, text=True, check=True).stdout
+    fields = dict(re.findall(r"^(\w+):\s+(.*)$", info, re.M))
+    assert fields["Title"] == book.latex_document(ROOT)[2]
+    assert fields["Author"] == book.latex_document(ROOT)[3]
+    assert "North Korean troops" in fields["Subject"] and "Kursk" in fields["Keywords"]
+    assert fields["CreationDate"].startswith(latex.data_date(ROOT / "data").isoformat())
+
+
+def test_title_page_states_coverage_data_version_and_licence_but_no_build_day(pdf):
+    first = " ".join(pdf_pages(pdf)[0].split())
+    assert book.latex_document(ROOT)[2] in first
+    assert latex.data_version(ROOT / "data") in first
+    assert "CC BY 4.0" in first and "MIT" in first
+    today = datetime.date.today()
+    for shown in (today.isoformat(), f"{today:%b %d, %Y}", f"{today.day} {today:%B %Y}"):
+        assert shown not in first
+
+
+def test_pdf_outline_follows_the_chapters_with_one_bibliography(pdf):
+    bookmarks = pdf.with_suffix(".out").read_text()
+    top = [_pdf_string(title) for title in re.findall(r"\\BOOKMARK \[0\]\[-\]\{[^}]*\}\{([^}]*)\}", bookmarks)]
+    assert top == list(CHAPTERS.values())
+    contents = " ".join(pdf_pages(pdf)[1].split())
+    assert contents.count("Bibliography") == 1
+    assert " ".join(pdf_pages(pdf)[-1].split()).count("Bibliography") == 1
+
+
+def _pdf_string(octal: str) -> str:
+    """A hyperref bookmark title (UTF-16 with a byte-order mark, written as octal escapes)."""
+    raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), octal.encode("latin-1"))
+    return raw.decode("utf-16")
+
+
+def test_pdf_citations_and_cross_references_are_links(pdf):
+    links = pdf_links(pdf)
+    assert len([target for target in links if target.startswith("cite.")]) == 5, "every article, cited by a link"
+    chapters = [links[f"chapter.{n}"] for n in range(1, len(CHAPTERS) + 1)]
+    assert min(chapters) >= 1, "the contents link every chapter"
+    assert sum(chapters) > len(CHAPTERS), "and so do the chapters' references to one another"
+
+
+def test_pdf_bytes_are_reproducible(pdf, tmp_path):
+    """A clean build elsewhere from the same inputs writes the same bytes (dates from the data)."""
+    copy = tmp_path / "book-copy"
+    copy.mkdir()
+    for name in [*book.CONFIG_FILES, *site.INPUTS]:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
+    site.build(copy, "pdf")
+    assert site.pdf_path(copy).read_bytes() == pdf.read_bytes()
 
 
 def test_footer_states_licences_and_pdf_is_offered(built):

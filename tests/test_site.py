@@ -87,6 +87,19 @@ def test_a_failing_tool_is_read_by_its_exit_status(tmp_path):
         site._outcome(2, log, "pdf")
 
 
+def test_a_character_no_font_has_fails_the_pdf_build(tmp_path):
+    """XeLaTeX only logs a character it cannot set, and exits 0: the build reads its log."""
+    log, tex_log = tmp_path / "x.log", tmp_path / "kursk-claims.log"
+    log.write_text("Latexmk: All targets are up-to-date\n")
+    tex_log.write_text(
+        "[12]\nMissing character: There is no \u304b (U+304B) in font [FreeSerif.otf]/OT:script=latn;!\n"
+    )
+    with pytest.raises(site.SiteError, match=r"no font of the PDF has \u304b \(U\+304B\) in FreeSerif.otf"):
+        site._outcome(0, log, "pdf", tex_log)
+    tex_log.write_text("[12]\n")
+    site._outcome(0, log, "pdf", tex_log)
+
+
 def test_both_modes_build_the_same_pages(variant, tmp_path):
     """The fast route (Sphinx in-process from Jupyter Book's conf.py) and the plain
     ``jupyter-book build`` give the same page, bar the hashed download paths."""

@@ -19,6 +19,8 @@ from analysis.paths import ROOT
 PLANTED = (
     "<script>alert('x')</script> **bold** | `tick` [link](http://example.org) {cite:p}`suciu2025` % & _ # $ \\ ~ ^"
 )
+# Claimant names future articles may bring: Hangul, which FreeFont lacks, and Cyrillic.
+FOREIGN_NAMES = ("김정은", "Зеленский")
 
 
 def published_variant(tmp_path: Path) -> Path:
@@ -69,6 +71,10 @@ def plant(data_dir: Path) -> None:
             for col in columns:
                 row[col] = f"{PLANTED} {col} {i}"
         write_rows(data_dir / file, rows)
+    claimants = read_rows(data_dir / "claimants.csv")
+    for row in claimants:
+        row["name"] += " " + " ".join(FOREIGN_NAMES)
+    write_rows(data_dir / "claimants.csv", claimants)
     descriptor = json.loads((data_dir / "datapackage.json").read_text())
     descriptor["resources"][0]["description"] = PLANTED
     (data_dir / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
@@ -100,3 +106,12 @@ def test_planted_markup_renders_literally_in_pdf(planted_book):
     # pdftotext may break lines inside the string; compare it unbroken
     assert PLANTED in text or PLANTED.replace(" ", "") in text.replace(" ", "")
     assert text.count("alert('x')") >= 20
+
+
+def test_claimant_names_in_hangul_and_cyrillic_are_set_in_the_pdf(planted_book):
+    """The fonts cover them (a character no font has would fail the build, see test_site)."""
+    pdf = site.pdf_path(planted_book.parent)
+    assert "Missing character" not in pdf.with_suffix(".log").read_text(errors="replace")
+    text = pdf_text(pdf)
+    for name in FOREIGN_NAMES:
+        assert name in text, name

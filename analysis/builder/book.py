@@ -47,3 +47,9 @@ def pdf_toc(root: Path) -> dict:
         "root": latex_document(root)[0],
         "chapters": [{"file": spec["root"]}, *spec.get("chapters", [])],
     }
+
+
+def sphinx_extensions(root: Path) -> list[str]:
+    """The Sphinx extensions ``_config.yml`` adds to Jupyter Book's (ours among them)."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    return list(config["sphinx"].get("extra_extensions", []))

@@ -9,15 +9,20 @@ One entry point (``build``) for both editions, two ways to run it:
 * plain (``plain=True``; ``make book PLAIN=1``): the ``jupyter-book build`` command, as
   Jupyter Book documents it, for bisecting after an upgrade.
 
-Both use the same flags and the same tables of contents; Sphinx's and LaTeX's messages
-go to a log under ``_build/logs``, and ``_outcome`` is the one place that reads their
-failure signals. An edition whose inputs did not change is not rebuilt (``Stamps``).
+Both use the same flags and the same tables of contents, and both run LaTeX with its
+clock set to the data's date (``latex.environment``), so the PDF's bytes depend on its
+inputs only. Sphinx's and LaTeX's messages go to a log under ``_build/logs``, and
+``_outcome`` is the one place that reads their failure signals (an exit status, or a
+character no font of the PDF has). An edition whose inputs did not change is not rebuilt
+(``Stamps``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -28,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.builder import book
+from analysis.builder import book, latex
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest
 from analysis.paths import REQUIREMENTS
@@ -77,7 +82,8 @@ def product(root: Path, edition: str) -> Path:
 
 
 def inputs_key(root: Path, edition: str) -> str:
-    return digest(files=[root / name for name in INPUTS] + [REQUIREMENTS], values={"edition": edition})
+    files = [root / name for name in INPUTS] + [REQUIREMENTS]
+    return digest(files=files, modules=book.sphinx_extensions(root), values={"edition": edition})
 
 
 def is_current(root: Path, edition: str) -> bool:
@@ -148,7 +154,7 @@ def _jupyter_book(root: Path, edition: str, toc: Path) -> None:
     command = [_tool("jupyter-book"), "build", str(root), *FLAGS, "--builder", spec.jupyter_book_builder]
     if edition == "pdf":
         command += ["--toc", str(toc.relative_to(root))]
-    _run_logged(command, root, edition)
+    _run_logged(command, root, edition, **(_latex_step(root) if edition == "pdf" else {}))
 
 
 def _sphinx(root: Path, edition: str, toc: Path) -> None:
@@ -166,24 +172,57 @@ def _sphinx(root: Path, edition: str, toc: Path) -> None:
     _outcome(code, log, edition)
     if edition == "pdf":
         # as jupyter-book does: the Makefile Sphinx's LaTeX builder writes runs latexmk
-        _run_logged(["make", "all-pdf"], root, "pdf-latex", cwd=out)
+        _run_logged(["make", "all-pdf"], root, "pdf-latex", cwd=out, **_latex_step(root))
 
 
-def _run_logged(command: list[str], root: Path, name: str, cwd: Path | None = None) -> None:
+def _latex_step(root: Path) -> dict:
+    """How LaTeX runs, in either mode: with its clock at the data's date, and its own log
+    read afterwards for characters it could not set."""
+    return {"env": latex.environment(root / "data"), "tex_log": pdf_path(root).with_suffix(".log")}
+
+
+def _run_logged(
+    command: list[str],
+    root: Path,
+    name: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    tex_log: Path | None = None,
+) -> None:
     log = _log(root, name)
     with log.open("w") as fh:
-        code = subprocess.run(command, cwd=cwd or root, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    _outcome(code.returncode, log, name)
+        code = subprocess.run(
+            command,
+            cwd=cwd or root,
+            env={**os.environ, **(env or {})},
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    _outcome(code.returncode, log, name, tex_log)
 
 
-def _outcome(code: int, log: Path, name: str) -> None:
+def _outcome(code: int, log: Path, name: str, tex_log: Path | None = None) -> None:
     """The one reading of a failure signal: a non-zero exit status of Sphinx, Jupyter Book
-    or make, with the log lines that say why."""
-    if code == 0:
-        return
-    text = log.read_text(errors="replace").splitlines()
-    relevant = [line for line in text if _is_relevant(line)] or text[-20:]
-    raise SiteError(f"the {name} build failed (exit status {code}); from {log}:\n" + "\n".join(relevant[:30]))
+    or make, with the log lines that say why; and, for the PDF, a character that no font
+    had (XeLaTeX only notes it in its log and leaves a gap in the text)."""
+    if code != 0:
+        text = log.read_text(errors="replace").splitlines()
+        relevant = [line for line in text if _is_relevant(line)] or text[-20:]
+        raise SiteError(f"the {name} build failed (exit status {code}); from {log}:\n" + "\n".join(relevant[:30]))
+    missing = _missing_characters(tex_log) if tex_log and tex_log.is_file() else []
+    if missing:
+        raise SiteError(
+            f"the {name} build failed: no font of the PDF has {', '.join(missing)}; add one that does "
+            f"(_config.yml latex_elements, and its Debian package to TEX_PACKAGES in the Makefile); from {tex_log}"
+        )
+
+
+def _missing_characters(tex_log: Path) -> list[str]:
+    """Each character XeTeX logged as missing, once, with its font: '김 (U+AE40) in FreeSerif.otf'."""
+    text = tex_log.read_text(errors="replace")
+    found = re.findall(r"Missing character: There is no (.+?) in font \[?([^]/:!]+)", text)
+    return list(dict.fromkeys(f"{char} in {font}" for char, font in found))
 
 
 def _is_relevant(line: str) -> bool:
