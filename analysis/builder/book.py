@@ -18,7 +18,15 @@ CONFIG_FILES = ["_config.yml", "_toc.yml"]
 
 
 def toc(root: Path) -> dict:
-    return yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return _yaml(root / "_toc.yml")
+
+
+def config(root: Path) -> dict:
+    return _yaml(root / "_config.yml")
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def chapters(root: Path) -> list[str]:
@@ -35,8 +43,7 @@ def notebooks(root: Path, templates: Path = TEMPLATES_DIR) -> list[str]:
 
 def latex_document(root: Path) -> list[str]:
     """The PDF edition as ``_config.yml`` declares it to Sphinx: front page, file, title, …"""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    return config["sphinx"]["config"]["latex_documents"][0]
+    return config(root)["sphinx"]["config"]["latex_documents"][0]
 
 
 def pdf_toc(root: Path) -> dict:
@@ -51,5 +58,4 @@ def pdf_toc(root: Path) -> dict:
 
 def sphinx_extensions(root: Path) -> list[str]:
     """The Sphinx extensions ``_config.yml`` adds to Jupyter Book's (ours among them)."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    return list(config["sphinx"].get("extra_extensions", []))
+    return list(config(root)["sphinx"].get("extra_extensions", []))

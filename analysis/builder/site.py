@@ -115,17 +115,17 @@ def build(root: Path, edition: str, plain: bool = False) -> bool:
     Returns whether it was built. Raises ``SiteError`` when Sphinx or LaTeX fail; the
     edition is then not stamped current.
     """
-    key = inputs_key(root, edition)
-    stamps = Stamps(root)
-    if stamps.is_current(f"edition:{edition}", key, [product(root, edition)]):
+    if is_current(root, edition):
         return False
+    key = inputs_key(root, edition)  # before the build: what it was built from
     started = time.monotonic()
     toc = _toc_file(root, edition)
     if plain:
         _jupyter_book(root, edition, toc)
     else:
         _sphinx(root, edition, toc)
-    stamps.record(f"edition:{edition}", key, [product(root, edition)], seconds=round(time.monotonic() - started, 1))
+    seconds = round(time.monotonic() - started, 1)
+    Stamps(root).record(f"edition:{edition}", key, [product(root, edition)], seconds=seconds)
     return True
 
 
