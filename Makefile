@@ -16,7 +16,7 @@ DATA_DIR ?= data
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	texlive-xetex latexmk fonts-freefont-otf fonts-nanum poppler-utils
 
-.PHONY: book setup validate notebooks html pdf tex tex-packages rerun lint test bench clean
+.PHONY: archive book setup validate notebooks html pdf tex tex-packages rerun lint test bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "Setting up $(VENV) (first run only)"
@@ -27,41 +27,47 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-validate: $(STAMP)
+# Stops at once, before anything is installed, when the archived articles are not there;
+# the message names the folder looked at and the ARCHIVE_DIR line to give instead.
+archive:
+	@python3 -m analysis.paths
+
+validate: archive $(STAMP)
 	$(PY) -m analysis validate --data-dir "$(DATA_DIR)"
 
 # Validates the data first (file, row and field of every problem), then runs the stale
 # notebooks and builds the editions whose inputs changed. FORCE=1 reruns every notebook;
 # PLAIN=1 builds without the speed-ups (ordinary kernels, the jupyter-book command).
 BUILD := $(PY) -m analysis build --data-dir "$(DATA_DIR)" $(if $(FORCE),--force) $(if $(PLAIN),--plain)
-notebooks: $(STAMP)
+notebooks: archive $(STAMP)
 	$(BUILD)
 
-html: $(STAMP)
+html: archive $(STAMP)
 	$(BUILD) --html
 
-pdf: $(STAMP) tex
+pdf: archive $(STAMP) tex
 	$(BUILD) --pdf
 
 # Both editions; the HTML links the PDF, which is copied beside it once built.
-book: $(STAMP) tex
+book: archive $(STAMP) tex
 	$(BUILD) --html --pdf
 
 tex:
 	@bash scripts/ensure-tex.sh $(TEX_PACKAGES)
 
-# A variant with other parameters, e.g. `make rerun AS_OF=2025-01-31`: a separate
-# book under _build/variants/, leaving book/ and _build/html alone.
+# A variant with other parameters, e.g. `make rerun AS_OF=2025-01-31 CLAIMANTS=zelensky`:
+# a separate book under _build/variants/ (named after the parameters), leaving book/ and
+# _build/html alone. Both are checked before anything runs.
 AS_OF ?=
-VARIANT := _build/variants/as-of-$(if $(AS_OF),$(AS_OF),all)
-rerun: $(STAMP)
-	$(BUILD) --as-of "$(AS_OF)" --out "$(VARIANT)" --html
+CLAIMANTS ?=
+rerun: archive $(STAMP)
+	$(BUILD) --as-of "$(AS_OF)" --claimants "$(CLAIMANTS)" --variant --html
 
 # Unit and dataset tests, the warning-free editions, and nbval on the committed notebooks
 # in book/ (not regenerated first: a stale notebook must fail). Two test processes, each
 # taking whole files (a notebook's cells share one kernel; test_book.py alone builds this
 # repository's editions).
-test: $(STAMP) tex lint
+test: archive $(STAMP) tex lint
 	$(PY) -m pytest -n 2 --dist loadfile tests book/*.ipynb --nbval --nbval-current-env
 
 # ruff (lint, format) on analysis/ and tests/, nbstripout and nbQA-ruff on the templates,

@@ -2,12 +2,16 @@
 
 The archived articles sit beside the project (``../shared/sources``) unless the
 ``ARCHIVE_DIR`` environment variable names another folder; a relative ``ARCHIVE_DIR`` is
-taken from the project root, as ``make`` passes it.
+taken from the project root, as ``make`` passes it. ``python3 -m analysis.paths`` (any
+Python 3, no packages needed) checks that the archive is there: ``make`` runs it before it
+installs anything.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,3 +28,32 @@ ARCHIVE_DEFAULT = "../shared/sources"
 def archive_dir() -> Path:
     """The folder of archived articles: ``$ARCHIVE_DIR``, else ``../shared/sources``."""
     return (ROOT / os.environ.get("ARCHIVE_DIR", ARCHIVE_DEFAULT)).resolve()
+
+
+def missing_archive(folder: str | os.PathLike | None = None) -> str | None:
+    """Why the archive cannot be used (it is not a folder of files), or ``None``."""
+    where = (ROOT / folder).resolve() if folder else archive_dir()
+    if where.is_dir() and any(where.iterdir()):
+        return None
+    state = "is empty" if where.is_dir() else "does not exist"
+    why = textwrap.fill(
+        "Every quote in data/ is checked against them, so nothing can be built or tested "
+        "without them. They are the plain-text captures of the articles (the files named in "
+        "the archive_file column of data/sources.csv), kept outside this repository because "
+        "the articles are third-party copyrighted texts; they come with the project's shared "
+        f"material, as shared/sources/ beside the project folder ({(ROOT / ARCHIVE_DEFAULT).resolve()}).",
+        width=88,
+    )
+    return (
+        f"The archived articles are missing: {where} {state}.\n{why}\n"
+        "If you have them elsewhere, point the build at them:\n"
+        "    make book ARCHIVE_DIR=/path/to/sources\n"
+        "(the same for make test, or export ARCHIVE_DIR=/path/to/sources once)."
+    )
+
+
+if __name__ == "__main__":
+    problem = missing_archive()
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(2)

@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 
 from analysis import load
-from analysis.paths import ROOT
+from analysis.paths import ROOT, missing_archive
 
 DATA = ROOT / "data"
+
+
+def pytest_configure(config):
+    # Without the archive nearly every test would fail with the same message: say it once.
+    problem = missing_archive()
+    if problem:
+        raise pytest.UsageError(problem)
 
 
 @pytest.fixture(scope="session")

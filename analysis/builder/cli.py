@@ -18,7 +18,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data-dir", default=None, help="data folder (default: data/)")
     b.add_argument("--archive-dir", default=None, help="archived articles (default: $ARCHIVE_DIR or ../shared/sources)")
     b.add_argument("--as-of", default="", help="ISO date: only claims and events stated by then")
+    b.add_argument("--claimants", default="", help="comma-separated claimant ids to keep (troop and casualty chapters)")
     b.add_argument("--out", default=None, help="book root to write (default: this repository)")
+    b.add_argument(
+        "--variant",
+        action="store_true",
+        help="write a separate book under _build/variants/, named after --as-of and --claimants",
+    )
     b.add_argument("--force", action="store_true", help="rerun every notebook, changed or not")
     b.add_argument("--html", action="store_true", help="then build the HTML edition (skipped when up to date)")
     b.add_argument("--pdf", action="store_true", help="then build the PDF edition (skipped when up to date)")
@@ -34,12 +40,18 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
 
+    from analysis import parameters, paths
     from analysis.builder.environment import apply
     from analysis.builder.pipeline import BuildError, build, summary_line
     from analysis.builder.site import SiteError
     from analysis.problems import DataError
 
     apply()
+    # Before anything is installed, imported or run: the archive, then the parameters.
+    missing = paths.missing_archive(args.archive_dir)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     # SIGTERM (a CI timeout, a kill) unwinds like Ctrl-C, so a build's staging folder is removed
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
@@ -48,16 +60,25 @@ def main(argv: list[str] | None = None) -> int:
 
             print(summary_line(load(args.data_dir, args.archive_dir)), flush=True)
             return 0
+        as_of = parameters.as_of(args.as_of)
+        keep = parameters.claimants(args.claimants, args.data_dir or paths.DATA_DIR)
+        out = args.out
+        if args.variant:
+            out = paths.BUILD_DIR / "variants" / parameters.variant_name(as_of, keep)
         editions = tuple(name for name in ("html", "pdf") if getattr(args, name))
         build(
-            args.out,
-            as_of=args.as_of or None,
+            out,
+            as_of=as_of,
+            claimants=keep,
             data_dir=args.data_dir,
             archive_dir=args.archive_dir,
             force=args.force,
             editions=editions,
             plain=args.plain,
         )
+    except parameters.ParameterError as err:
+        print(f"Parameter error: {err}", file=sys.stderr)
+        return 2
     except DataError as err:
         print(f"Data validation failed: {len(err.problems)} problem(s)", file=sys.stderr)
         for problem in err.problems:

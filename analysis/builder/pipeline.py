@@ -79,6 +79,7 @@ class Plan:
 def plan(
     out_root=None,
     as_of: str | None = None,
+    claimants: list[str] | None = None,
     data_dir=None,
     archive_dir=None,
     workers: int | None = None,
@@ -96,6 +97,8 @@ def plan(
     parameters: dict[str, str] = {}
     if as_of:
         parameters["as_of"] = as_of
+    if claimants:
+        parameters["claimants"] = ",".join(claimants)
     if root == paths.ROOT and data_dir != paths.DATA_DIR:
         parameters["data_dir"] = os.path.relpath(data_dir, paths.BOOK_DIR)
     # only a non-default archive is passed: an absolute path must not enter book/ needlessly
