@@ -18,12 +18,16 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 
 .PHONY: archive book setup validate notebooks html pdf tex tex-packages rerun lint test bench clean
 
+# pip's messages go to a log; a failure prints its last lines.
+SETUP_LOG := _build/logs/setup.log
+PIP := $(PY) -m pip install --disable-pip-version-check
 $(STAMP): requirements.txt pyproject.toml
-	@echo "Setting up $(VENV) (first run only)"
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $@
+	@echo "Setting up $(VENV) from requirements.txt (first run only; log: $(SETUP_LOG))"
+	@mkdir -p $(dir $(SETUP_LOG)); start=$$(date +%s); \
+	{ python3 -m venv $(VENV) && $(PIP) -r requirements.txt && $(PIP) --no-deps -e . ; } >$(SETUP_LOG) 2>&1 \
+	  || { tail -n 25 $(SETUP_LOG); echo "Setup failed: the whole log is $(SETUP_LOG)" >&2; exit 1; }; \
+	echo "  set up in $$(( $$(date +%s) - start ))s"
+	@touch $@
 
 setup: $(STAMP)
 
