@@ -57,11 +57,9 @@ def _extent(source: str, copy: str) -> int:
     """How many characters at the start of ``source`` line up with all of ``copy``."""
     if not copy:
         return 0
-    # a lone common character beside the match is chance, not alignment
-    blocks = [
-        b for b in difflib.SequenceMatcher(None, source, copy, autojunk=False).get_matching_blocks() if b.size > 1
-    ]
-    if not blocks:
+    blocks = [b for b in difflib.SequenceMatcher(None, source, copy, autojunk=False).get_matching_blocks() if b.size]
+    # a few common characters beside the match are chance, not alignment
+    if 2 * sum(b.size for b in blocks) <= len(copy):
         # nothing lines up: the copy's characters are extra, unless they are punctuation
         # standing where the source has other punctuation (' for ’)
         n = len(copy)
