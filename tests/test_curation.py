@@ -358,3 +358,24 @@ def test_corrected_claim_counts_and_says_why(data_copy):
 
 def test_todays_record_retires_nothing(dataset):
     assert dataset.retired.empty and set(dataset.claims["status"]) == {"current"}
+
+
+# -- the schema's vocabularies and the words the book has for them --------------------------
+
+
+def _enum(resource: str, field: str) -> set[str]:
+    import json
+
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    schema = next(r["schema"] for r in descriptor["resources"] if r["name"] == resource)
+    return set(next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"])
+
+
+def test_every_value_the_schema_allows_has_words_in_the_book():
+    """A value the schema allows but the book has no words for would print as a bare id."""
+    from analysis.formatting import CLAIMANT_TYPES
+    from analysis.render import KIND_WORDS, QUALIFIER_WORDS
+
+    assert _enum("claimants", "claimant_type") == _enum("claims", "claimant_type") == set(CLAIMANT_TYPES)
+    assert _enum("disagreements", "kind") == set(KIND_WORDS)
+    assert _enum("claims", "qualifier") == set(QUALIFIER_WORDS)
