@@ -87,7 +87,7 @@ def test_double_space_named_and_the_passage_shown(data_copy):
 def test_number_in_words_shows_the_words_and_the_nearest_passage(data_copy):
     index, claim = claim_row(data_copy, "comprising 25 North Korean")
     _, _, message = retyped(data_copy, "comprising 25 North Korean", "25", "twenty-five")
-    assert '"twenty-five" where the article has 2 (U+0032) 5 (U+0035), after "' in message
+    assert '"twenty-five" where the article has "25", after "on of a unit comprising "' in message
     assert f'the nearest passage of the article is "{claim["quote"]}"' in message
 
 
@@ -379,3 +379,18 @@ def test_every_value_the_schema_allows_has_words_in_the_book():
     assert _enum("claimants", "claimant_type") == _enum("claims", "claimant_type") == set(CLAIMANT_TYPES)
     assert _enum("disagreements", "kind") == set(KIND_WORDS)
     assert _enum("claims", "qualifier") == set(QUALIFIER_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [
+        ("Kyiv officials", '"Kyiv" where the quote has "Ukrainian", at the start of the attribution'),
+        ("Ukrainian officials said", '"said" where the quote has "reported", after "Ukrainian officials "'),
+        ("xUkrainian officials", "x (U+0078) that the quote does not have, at the start of the attribution"),
+        ("Ukrainian  officials", 'space (U+0020) that the quote does not have, after "Ukrainian "'),
+        ("Ukrainian officials’", "’ (U+2019) that the quote does not have"),
+    ],
+)
+def test_difference_at_the_edges_and_inside(copy, expected):
+    message = difference(copy, "Ukrainian officials reported that", "the attribution", "the quote")
+    assert expected in message, message
