@@ -7,13 +7,17 @@ as in a spreadsheet (header = row 1), like frictionless numbers them.
 from __future__ import annotations
 
 import calendar
+import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS
 from analysis.formatting import number
 from analysis.numbers import numbers_in
 from analysis.problems import Problem
+from analysis.verbatim import difference
 
 # Date intervals by table: (column prefix, precisions that need no start date).
 INTERVALS = {
@@ -23,6 +27,20 @@ INTERVALS = {
 }
 QUOTED_TABLES = ["claims", "events", "disagreement_quotes"]
 SEASON_MAX_DAYS = 92
+# The event the book is about: the summary opens with its date.
+ACKNOWLEDGEMENT = "nk_acknowledgement"
+# The metrics each chapter counts, and the group metrics.csv must give them.
+CHAPTER_METRICS = {"troops": TROOP_METRICS, "casualties": CASUALTY_METRICS}
+# Fields of sources.csv that copy the archived article, and the words that say it does not print them.
+PRINTED_SOURCE_FIELDS = {
+    "author": "not stated in the archived copy",
+    "outlet": "not stated in the archived copy",
+    "title": "untitled",
+}
+# Archive files numbered from here on are named by their content (README, "Adding an article"):
+# NNN_<first 16 hex digits of the SHA-256 of the text>.txt. 000-004 predate the rule.
+CONTENT_NAMED_FROM = 5
+ARCHIVE_NAME = re.compile(r"^(?P<number>[0-9]{3})_(?P<digest>[0-9a-f]{16})\.txt$")
 
 
 def run_all(ds) -> list[Problem]:
@@ -30,6 +48,11 @@ def run_all(ds) -> list[Problem]:
     for check in (
         check_values,
         check_claimant_types,
+        check_attributions,
+        check_status,
+        check_chapter_metrics,
+        check_event_keys,
+        check_acknowledgement,
         check_intervals,
         check_dates_before_publication,
         check_quotes,
@@ -116,6 +139,144 @@ def check_claimant_types(ds) -> list[Problem]:
     ]
 
 
+def check_attributions(ds) -> list[Problem]:
+    """The attribution is printed as the article's words, so it must be part of the quote.
+
+    An attributed claim needs one; only an 'unattributed' claimant may leave it empty.
+    """
+    name = _file(ds, "claims")
+    problems = []
+    for row, c in _rows(ds.claims):
+        attribution, quote = c["attribution"], str(c["quote"])
+        if pd.isna(attribution):
+            if c["claimant_type"] != "unattributed":
+                problems.append(
+                    Problem(
+                        name,
+                        row,
+                        "attribution",
+                        "attribution-missing",
+                        f"is empty, but claimant '{c['claimant']}' is {c['claimant_type']}: copy the words of "
+                        "the quote that name who made the claim (only an unattributed claim leaves it empty)",
+                    )
+                )
+        elif str(attribution) not in quote:
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "attribution",
+                    "attribution-not-in-quote",
+                    f"'{attribution}' does not occur verbatim in the quote: "
+                    + difference(str(attribution), quote, "the attribution", "the quote"),
+                )
+            )
+    return problems
+
+
+def check_status(ds) -> list[Problem]:
+    """A corrected or retired claim says why; no disagreement rests on a retired claim."""
+    name = _file(ds, "claims")
+    problems = [
+        Problem(
+            name,
+            row,
+            "status_note",
+            "status-note-missing",
+            f"is empty, but the claim is {c['status']}: say what was wrong and why (and when), "
+            "e.g. 'retired 2025-05-10: the article attributes the figure to the NIS, not to Zelensky'",
+        )
+        for row, c in _rows(ds.claims)
+        if c["status"] != "current" and pd.isna(c["status_note"])
+    ]
+    retired = set(ds.claims.loc[ds.claims["status"] == "retired", "claim_id"])
+    quotes = _file(ds, "disagreement_quotes")
+    problems += [
+        Problem(
+            quotes,
+            row,
+            "claim_id",
+            "retired-claim-linked",
+            f"'{q['claim_id']}' is retired (claims.csv, status): link a current claim, or leave claim_id empty",
+        )
+        for row, q in _rows(ds.disagreement_quotes)
+        if q["claim_id"] in retired
+    ]
+    return problems
+
+
+def check_chapter_metrics(ds) -> list[Problem]:
+    """Every metric a chapter counts is in metrics.csv, in that chapter's group."""
+    name = _file(ds, "metrics")
+    groups = dict(zip(ds.metrics["metric_id"], ds.metrics["group"], strict=False))
+    rows = {m: i + 2 for i, m in enumerate(ds.metrics["metric_id"])}
+    problems = []
+    for group, metrics in CHAPTER_METRICS.items():
+        for metric in metrics:
+            if metric not in groups:
+                problems.append(
+                    Problem(
+                        name,
+                        None,
+                        "metric_id",
+                        "chapter-metric-missing",
+                        f"no row '{metric}': the {group} chapter counts it (analysis/estimates.py); "
+                        "add the row, with its label, unit, group and definition",
+                    )
+                )
+            elif groups[metric] != group:
+                problems.append(
+                    Problem(
+                        name,
+                        rows[metric],
+                        "group",
+                        "chapter-metric-group",
+                        f"'{groups[metric]}' for '{metric}', which the {group} chapter counts: set it to '{group}'",
+                    )
+                )
+    return problems
+
+
+def check_event_keys(ds) -> list[Problem]:
+    """The rows of one event (one event_key) agree on its category: the chronology shows one."""
+    name = _file(ds, "events")
+    first: dict[str, tuple[str, str]] = {}
+    problems = []
+    for row, e in _rows(ds.events):
+        key = e["event_key"]
+        if key not in first:
+            first[key] = (e["category"], e["event_id"])
+        elif e["category"] != first[key][0]:
+            category, event_id = first[key]
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "category",
+                    "event-category-mismatch",
+                    f"'{e['category']}' differs from '{category}' of {event_id}, another report of the same "
+                    f"event '{key}': one event has one category (or give this row its own event_key)",
+                )
+            )
+    return problems
+
+
+def check_acknowledgement(ds) -> list[Problem]:
+    """The book is about North Korea's acknowledgement: some article must report it."""
+    if (ds.events["event_key"] == ACKNOWLEDGEMENT).any():
+        return []
+    return [
+        Problem(
+            _file(ds, "events"),
+            None,
+            "event_key",
+            "acknowledgement-missing",
+            f"no event has event_key '{ACKNOWLEDGEMENT}': the summary opens with the day North Korea "
+            "acknowledged its troops; add that event as an article reports it",
+        )
+    ]
+
+
 def check_intervals(ds) -> list[Problem]:
     """Start <= end, and the span matches the stated precision."""
     problems = []
@@ -193,8 +354,8 @@ def check_dates_before_publication(ds) -> list[Problem]:
 
 
 def check_quotes(ds) -> list[Problem]:
-    """Every quote is found character for character in its own archived article."""
-    archive = Path(ds.archive_dir)
+    """Every archived article is the file recorded, and every quote is found in it character for character."""
+    archive = Path(ds.archive_dir).resolve()
     if not archive.is_dir():
         return [
             Problem(
@@ -202,16 +363,14 @@ def check_quotes(ds) -> list[Problem]:
                 None,
                 None,
                 "archive-folder-missing",
-                "source archive folder not found (set --archive-dir)",
+                "source archive folder not found (set ARCHIVE_DIR, or --archive-dir)",
             )
         ]
     texts, problems = {}, []
     src_file = _file(ds, "sources")
     for row, s in _rows(ds.sources):
         path = archive / s["archive_file"]
-        if path.is_file():
-            texts[s["source_id"]] = path.read_text(encoding="utf-8")
-        else:
+        if not path.is_file():
             problems.append(
                 Problem(
                     src_file,
@@ -221,20 +380,105 @@ def check_quotes(ds) -> list[Problem]:
                     f"'{s['archive_file']}' not found in {archive}",
                 )
             )
+            continue
+        raw = path.read_bytes()
+        found = _archive_problems(src_file, row, s, path, raw)
+        problems += found
+        if not any(p.code == "archive-not-utf8" for p in found):
+            texts[s["source_id"]] = (path, raw.decode("utf-8"))
+    for row, s in _rows(ds.sources):
+        if s["source_id"] not in texts:
+            continue
+        path, text = texts[s["source_id"]]
+        for field, placeholder in PRINTED_SOURCE_FIELDS.items():
+            value = str(s[field])
+            if value != placeholder and value not in text:
+                problems.append(
+                    Problem(
+                        src_file,
+                        row,
+                        field,
+                        "source-field-not-in-archive",
+                        f"'{value}' is not printed in {path}: copy it character for character, or write "
+                        f"'{placeholder}'; " + difference(value, text, f"the {field}", "the article"),
+                    )
+                )
     for table in QUOTED_TABLES:
         name = _file(ds, table)
         for row, r in _rows(ds.tables[table]):
-            text = texts.get(r["source_id"])
-            if text is not None and str(r["quote"]) not in text:
+            if r["source_id"] not in texts:
+                continue
+            path, text = texts[r["source_id"]]
+            quote = str(r["quote"])
+            if quote not in text:
                 problems.append(
                     Problem(
                         name,
                         row,
                         "quote",
                         "quote-not-in-archive",
-                        f"not found verbatim in the archived article of '{r['source_id']}'",
+                        f"not found verbatim in {path}, the archived article of '{r['source_id']}': "
+                        + _where_instead(quote, text, r["source_id"], texts),
                     )
                 )
+    return problems
+
+
+def _where_instead(quote: str, text: str, source_id: str, texts: dict) -> str:
+    """How the quote differs from its article, or which other article prints it."""
+    elsewhere = [sid for sid, (_, other) in texts.items() if sid != source_id and quote in other]
+    if elsewhere:
+        path = texts[elsewhere[0]][0]
+        return f"it is in {path}, the archived article of '{elsewhere[0]}': is source_id right?"
+    return difference(quote, text)
+
+
+def sha256_text(raw: bytes) -> str:
+    """The SHA-256 of an archived file's bytes (its UTF-8 text), in hex."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _archive_problems(src_file: str, row: int, source: dict, path: Path, raw: bytes) -> list[Problem]:
+    """The file is UTF-8, unchanged since it was recorded, and (if new) named by its content."""
+    digest = sha256_text(raw)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [
+            Problem(
+                src_file,
+                row,
+                "archive_file",
+                "archive-not-utf8",
+                f"{path} is not UTF-8 (byte 0x{raw[exc.start : exc.start + 1].hex()} at offset {exc.start})",
+            )
+        ]
+    problems = []
+    if digest != source["archive_sha256"]:
+        problems.append(
+            Problem(
+                src_file,
+                row,
+                "archive_sha256",
+                "archive-changed",
+                f"{path} has SHA-256 {digest}, not the recorded {source['archive_sha256']}: the archived "
+                "article changed since it was recorded. Restore the archived copy; a new capture of the "
+                "article is a new source (python -m analysis add-source)",
+            )
+        )
+    match = ARCHIVE_NAME.match(str(source["archive_file"]))
+    if match and int(match["number"]) >= CONTENT_NAMED_FROM and match["digest"] != digest[:16]:
+        problems.append(
+            Problem(
+                src_file,
+                row,
+                "archive_file",
+                "archive-name",
+                f"'{source['archive_file']}' should be named {match['number']}_{digest[:16]}.txt: from "
+                f"{CONTENT_NAMED_FROM:03d} on, an archive file is named by the first 16 hex digits of the "
+                "SHA-256 of its text (python -m analysis add-source names it)",
+            )
+        )
     return problems
 
 
@@ -247,9 +491,10 @@ def check_bibliography(ds) -> list[Problem]:
     if not path.is_file():
         return [Problem("references.bib", None, None, "missing-file", f"file is missing from {ds.data_dir}")]
     try:
-        keys = set(parse_file(str(path), bib_format="bibtex").entries.keys())
+        entries = parse_file(str(path), bib_format="bibtex").entries
     except PybtexError as exc:
         return [Problem("references.bib", None, None, "bib-unparsable", f"cannot be parsed: {exc}")]
+    keys = set(entries.keys())
     ids = list(ds.sources["source_id"])
     problems = [
         Problem(_file(ds, "sources"), row, "source_id", "bib-entry-missing", f"no entry '{sid}' in references.bib")
@@ -260,7 +505,26 @@ def check_bibliography(ds) -> list[Problem]:
         Problem("references.bib", None, key, "bib-entry-orphan", "entry has no row in sources.csv")
         for key in sorted(keys - set(ids))
     ]
+    for key in sorted(keys & set(ids)):
+        missing = _bib_gaps(entries[key])
+        if missing:
+            problems.append(
+                Problem("references.bib", None, key, "bib-entry-incomplete", "entry needs " + "; ".join(missing))
+            )
     return problems
+
+
+def _bib_gaps(entry) -> list[str]:
+    """What the bibliography needs of an entry and it lacks (an add-source scaffold lacks all)."""
+    fields = {name.lower(): str(value).strip() for name, value in entry.fields.items()}
+    gaps = []
+    if not entry.persons.get("author") and not fields.get("key"):
+        gaps.append("an author, or when the article names none a key (the outlet, or 'Unsigned') to sort it by")
+    if not fields.get("title"):
+        gaps.append("a title (the headline, or a bracketed description if untitled; brace proper nouns: {North Korea})")
+    if not re.fullmatch(r"[0-9]{4}", fields.get("year", "")):
+        gaps.append("a year (four digits, from published_start)")
+    return gaps
 
 
 def check_disagreement_links(ds) -> list[Problem]:

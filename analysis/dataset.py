@@ -35,13 +35,20 @@ csv.field_size_limit(2**31 - 1)
 
 @dataclass(frozen=True)
 class Dataset:
-    """The validated tables, keyed by resource name, plus the package descriptor."""
+    """The validated tables, keyed by resource name, plus the package descriptor.
+
+    ``claims`` holds the claims the book counts (status current or corrected); the
+    retired ones are in ``retired``, kept with their ids and the reason in ``status_note``,
+    for the pages that list them. Every chapter reads ``claims``, so none counts a
+    retired claim.
+    """
 
     tables: dict[str, pd.DataFrame]
     descriptor: dict
     data_dir: Path
     archive_dir: Path
     as_of: pd.Timestamp | None = None
+    retired: pd.DataFrame | None = None
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -151,7 +158,15 @@ def _validate(data_dir: Path, archive_dir: Path) -> Dataset:
     problems = checks.run_all(dataset)
     if problems:
         raise DataError(problems)
-    return dataset
+    return _without_retired(dataset)
+
+
+def _without_retired(dataset: Dataset) -> Dataset:
+    """Set the retired claims apart: validated with the rest, counted nowhere."""
+    claims = dataset.tables["claims"]
+    retired = claims["status"] == "retired"
+    tables = {**dataset.tables, "claims": claims[~retired].reset_index(drop=True)}
+    return replace(dataset, tables=tables, retired=claims[retired].reset_index(drop=True))
 
 
 def _read_descriptor(data_dir: Path) -> dict:
@@ -369,7 +384,9 @@ def _constraint_problem(spec: dict, cell, note: str) -> tuple[str, str]:
     """The code and message of a broken field constraint; frictionless names it only in ``note``."""
     constraints = spec.get("constraints", {})
     if '"required"' in note:
-        return "required", "is required but empty"
+        # the field's description says what to write, e.g. in a row add-source scaffolded
+        what = spec.get("description")
+        return "required", "is required but empty" + (f" (this field: {what})" if what else "")
     if '"enum"' in note:
         return "enum", f"'{shortened(cell)}' is not one of: " + ", ".join(constraints.get("enum", []))
     if '"pattern"' in note:

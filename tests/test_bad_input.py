@@ -137,6 +137,26 @@ def quote_linked_to_another_articles_claim(data_dir: Path) -> None:
     set_cell(data_dir, "disagreement_quotes.csv", 0, "claim_id", other)
 
 
+def linked_claim_retired(data_dir: Path) -> None:
+    claim = read_rows(data_dir / "disagreement_quotes.csv")[0]["claim_id"]
+    index = next(i for i, r in enumerate(read_rows(data_dir / "claims.csv")) if r["claim_id"] == claim)
+    set_cell(data_dir, "claims.csv", index, "status", "retired")
+    set_cell(data_dir, "claims.csv", index, "status_note", "retired 2025-05-10: misread")
+
+
+def renamed_everywhere(file: str, field: str, old: str, new: str, also: tuple[str, str] | None = None):
+    """Rename a vocabulary value in every row (and in its referring column), so no reference dangles."""
+
+    def corrupt(data_dir: Path) -> None:
+        for name, col in ((file, field), *([also] if also else [])):
+            rows = read_rows(data_dir / name)
+            assert any(r[col] == old for r in rows), (name, col, old)
+            write_rows(data_dir / name, [{**r, col: new if r[col] == old else r[col]} for r in rows])
+
+    corrupt.__name__ = f"{old}_renamed_{new}"
+    return corrupt
+
+
 def claimants_saved_as_latin1(data_dir: Path) -> None:
     path = data_dir / "claimants.csv"
     text = path.read_text(encoding="utf-8")
@@ -463,9 +483,100 @@ CASES = [
         id="disagreement quote from another article",
     ),
     pytest.param(one_side_left, "disagreements.csv", 2, "disagreement_id", "disagreement-sides", id="one-sided"),
+    # what the book needs of a row (tests/test_curation.py checks the wording)
+    pytest.param(
+        SetCell("claims.csv", 0, attribution="Westren analysts"),
+        "claims.csv",
+        2,
+        "attribution",
+        "attribution-not-in-quote",
+        id="attribution not in quote",
+    ),
+    pytest.param(
+        SetCell("claims.csv", 0, attribution=""),
+        "claims.csv",
+        2,
+        "attribution",
+        "attribution-missing",
+        id="attributed claim without attribution",
+    ),
+    pytest.param(
+        SetCell("claims.csv", 0, status="retired"),
+        "claims.csv",
+        2,
+        "status_note",
+        "status-note-missing",
+        id="retired without a reason",
+    ),
+    pytest.param(
+        linked_claim_retired,
+        "disagreement_quotes.csv",
+        2,
+        "claim_id",
+        "retired-claim-linked",
+        id="disagreement on a retired claim",
+    ),
+    pytest.param(
+        renamed_everywhere("metrics.csv", "metric_id", "killed", "dead", also=("claims.csv", "metric")),
+        "metrics.csv",
+        None,
+        "metric_id",
+        "chapter-metric-missing",
+        id="metric a chapter counts renamed",
+    ),
+    pytest.param(
+        SetCell("metrics.csv", 2, group="incident"),
+        "metrics.csv",
+        4,
+        "group",
+        "chapter-metric-group",
+        id="metric a chapter counts in another group",
+    ),
+    pytest.param(
+        SetCell("events.csv", 16, category="statement"),
+        "events.csv",
+        18,
+        "category",
+        "event-category-mismatch",
+        id="one event, two categories",
+    ),
+    pytest.param(
+        renamed_everywhere("events.csv", "event_key", "nk_acknowledgement", "nk_admission"),
+        "events.csv",
+        None,
+        "event_key",
+        "acknowledgement-missing",
+        id="no acknowledgement event",
+    ),
+    pytest.param(
+        SetCell("sources.csv", 0, author="Peter Sucui"),
+        "sources.csv",
+        2,
+        "author",
+        "source-field-not-in-archive",
+        id="author not as printed",
+    ),
+    pytest.param(
+        SetCell("sources.csv", 0, archive_sha256="0" * 64),
+        "sources.csv",
+        2,
+        "archive_sha256",
+        "archive-changed",
+        id="archive hash differs",
+    ),
+    pytest.param(
+        WriteFile("references.bib", "@misc{suciu2025,\n  author = {},\n  title = {},\n  year = {}\n}\n"),
+        "references.bib",
+        None,
+        "suciu2025",
+        "bib-entry-incomplete",
+        id="bib entry scaffold left empty",
+    ),
 ]
-# Codes about a folder rather than the data in it have their own tests below.
+# Codes about a folder rather than the data in it have their own tests below; codes about
+# the archive's files need a scratch archive, and have theirs in tests/test_curation.py.
 FOLDER_CODES = {"data-folder-missing", "archive-folder-missing"}
+SCRATCH_ARCHIVE_CODES = {"archive-name", "archive-not-utf8"}
 
 
 @pytest.mark.parametrize(("corrupt", "file", "row", "field", "code"), CASES)
@@ -475,7 +586,7 @@ def test_corruption_is_reported_with_file_row_field_and_code(data_copy, corrupt,
 
 
 def test_every_declared_code_has_a_case():
-    covered = {case.values[4] for case in CASES} | FOLDER_CODES
+    covered = {case.values[4] for case in CASES} | FOLDER_CODES | SCRATCH_ARCHIVE_CODES
     assert covered == set(CODES), {"without a case": set(CODES) - covered, "undeclared": covered - set(CODES)}
 
 

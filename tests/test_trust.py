@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import pdf_text, read_rows, snapshot, visible_text, write_rows
 
+from analysis import paths
 from analysis.builder import book, pipeline, site
 from analysis.paths import ROOT
 
@@ -54,8 +56,13 @@ def test_an_interrupted_build_leaves_book_as_it_was(tmp_path, sig):
     assert not list(out.glob(".book-*")), "staging folders must be removed"
 
 
-def plant(data_dir: Path) -> None:
-    """Put markup into every free-text field the book displays."""
+def plant(data_dir: Path, archive_dir: Path) -> None:
+    """Put markup into every free-text field the book displays.
+
+    The fields validation checks against the article (author, outlet, title, and the
+    attribution, which must be part of the quote) get their markup printed in a copy of
+    the archive, as an article that prints such text would.
+    """
     fields = {
         "sources.csv": ["author", "outlet", "title"],
         "claimants.csv": ["name", "description", "country"],
@@ -71,6 +78,7 @@ def plant(data_dir: Path) -> None:
             for col in columns:
                 row[col] = f"{PLANTED} {col} {i}"
         write_rows(data_dir / file, rows)
+    _print_in_archive(data_dir, archive_dir)
     claimants = read_rows(data_dir / "claimants.csv")
     for row in claimants:
         row["name"] += " " + " ".join(FOREIGN_NAMES)
@@ -80,14 +88,31 @@ def plant(data_dir: Path) -> None:
     (data_dir / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
 
 
+def _print_in_archive(data_dir: Path, archive_dir: Path) -> None:
+    sources, claims = read_rows(data_dir / "sources.csv"), read_rows(data_dir / "claims.csv")
+    printed = {s["source_id"]: [s["author"], s["outlet"], s["title"]] for s in sources}
+    for claim in claims:
+        claim["quote"] = f"{claim['attribution']} {claim['quote']}"
+        printed[claim["source_id"]].append(claim["quote"])
+    for source in sources:
+        path = archive_dir / source["archive_file"]
+        path.write_text(path.read_text(encoding="utf-8") + "\n".join(["", *printed[source["source_id"]], ""]))
+        source["archive_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    write_rows(data_dir / "sources.csv", sources)
+    write_rows(data_dir / "claims.csv", claims)
+
+
 @pytest.fixture(scope="module")
 def planted_book(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("planted")
-    data = tmp / "data-planted"
+    data, archive = tmp / "data-planted", tmp / "sources-planted"
     shutil.copytree(ROOT / "data", data)
-    plant(data)
+    archive.mkdir()
+    for article in paths.archive_dir().glob("*.txt"):
+        shutil.copyfile(article, archive / article.name)  # not the archive's read-only mode
+    plant(data, archive)
     out = tmp / "variant"
-    pipeline.build(out, data_dir=data, editions=("html", "pdf"))
+    pipeline.build(out, data_dir=data, archive_dir=archive, editions=("html", "pdf"))
     return out / "_build"
 
 

@@ -96,18 +96,25 @@ def floor_in_process(root: Path) -> None:
 
 
 def touch_data(data_dir: Path, rep: int) -> None:
-    """A contributor's correction: the attribution wording of one troop claim.
+    """A contributor's correction: the attribution of one troop claim, re-copied from its
+    quote with one more word, and recorded as a correction (status, status_note).
 
-    Every notebook reruns (they all depend on the data); the troop chapter's output
-    changes, so the HTML build has real work to do too.
+    The attribution stays a part of its quote, so the data stays valid. Every notebook
+    reruns (they all depend on the data); the troop chapter's output changes, so the HTML
+    build has real work to do too.
     """
     import csv
 
     path = data_dir / "claims.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    target = next(r for r in rows if r["metric"] == "deployed")
-    target["attribution"] = target["attribution"].split(" [")[0] + f" [corrected {rep}]"
+    target = next(r for r in rows if r["metric"] == "deployed" and r["attribution"])
+    quote, attribution = target["quote"], target["attribution"]
+    start = quote.index(attribution)
+    wider = quote.rfind(" ", 0, max(0, start - 1)) + 1  # the word before, with its space
+    target["attribution"] = quote[wider : start + len(attribution)]
+    target["status"] = "corrected"
+    target["status_note"] = f"corrected: attribution re-copied from the quote (bench run {rep})"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis validate`` and ``python -m analysis build``."""
+"""Command line: ``python -m analysis validate``, ``build`` and ``add-source``."""
 
 from __future__ import annotations
 
@@ -34,11 +34,21 @@ def parser() -> argparse.ArgumentParser:
         help="no speed-ups: kernels start the ordinary way and the editions are built by the "
         "jupyter-book command (to bisect after an upgrade)",
     )
+    a = sub.add_parser(
+        "add-source",
+        help="archive a new article (named by its SHA-256) and scaffold its sources.csv row and BibTeX entry",
+    )
+    a.add_argument("file", help="the captured article: a UTF-8 text file")
+    a.add_argument("--id", default=None, help="its source_id and BibTeX key, e.g. kim2025 (default: sourceNNN)")
+    a.add_argument("--data-dir", default=None, help="data folder (default: data/)")
+    a.add_argument("--archive-dir", default=None, help="archived articles (default: $ARCHIVE_DIR or ../shared/sources)")
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "add-source":
+        return _add_source(args)
 
     from analysis import parameters, paths
     from analysis.builder.environment import apply
@@ -90,6 +100,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Build interrupted: book/ left unchanged", file=sys.stderr)
         return 130
+    return 0
+
+
+def _add_source(args) -> int:
+    from pathlib import Path
+
+    from analysis import paths
+    from analysis.builder.curate import CurationError, add_source
+
+    try:
+        added = add_source(args.file, args.id, args.data_dir, args.archive_dir)
+    except CurationError as err:
+        print(f"add-source: {err}; nothing was changed", file=sys.stderr)
+        return 1
+    print(added.report(Path(args.data_dir) if args.data_dir else paths.DATA_DIR))
     return 0
 
 

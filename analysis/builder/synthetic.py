@@ -46,10 +46,13 @@ def generate(out_dir: Path, factor: int = 100, data_dir: Path = paths.DATA_DIR, 
             text = (Path(archive_dir) / src["archive_file"]).read_text(encoding="utf-8")
             text += f"\n[synthetic copy {copy}]\n"
             index = copy * len(tables["sources"]) + i
-            name = f"{index:03d}_{hashlib.sha1(text.encode()).hexdigest()[:16]}.txt"
-            (archive_out / name).write_text(text, encoding="utf-8")
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            name = f"{index:03d}_{digest[:16]}.txt"  # the archive's naming rule (README)
+            (archive_out / name).write_bytes(text.encode())
             sources[src["source_id"]] = f"{src['source_id']}_{copy:03d}"
-            out["sources"].append({**src, "source_id": sources[src["source_id"]], "archive_file": name})
+            out["sources"].append(
+                {**src, "source_id": sources[src["source_id"]], "archive_file": name, "archive_sha256": digest}
+            )
             bib.append(
                 f"@misc{{{sources[src['source_id']]},\n  key = {{Synthetic {index:03d}}},\n"
                 f"  title = {{Synthetic copy {copy} of {src['source_id']}}},\n  year = {{2025}}\n}}\n"

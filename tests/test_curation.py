@@ -1,0 +1,396 @@
+"""Curating the record: messages that show where a copy differs, the archive's integrity,
+adding an article with add-source, and retiring a claim.
+
+Every test works on a scratch copy of data/ (and, where it writes to the archive, of the
+archive); nothing here touches the real data/ or the shared archive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import read_rows, set_cell, snapshot, write_rows
+
+from analysis import load, paths
+from analysis.builder.curate import CurationError, add_source
+from analysis.problems import DataError
+from analysis.verbatim import difference
+
+ARCHIVE = paths.archive_dir()
+
+
+def problems_of(data_dir, archive_dir=None):
+    with pytest.raises(DataError) as info:
+        load(data_dir, archive_dir, cache=False)
+    return info.value.problems
+
+
+def only(problems, file, row, field, code):
+    found = [p for p in problems if (p.file, p.row, p.field, p.code) == (file, row, field, code)]
+    assert len(found) == 1, "\n".join(str(p) for p in problems)
+    return found[0].message
+
+
+def claim_row(data_dir: Path, contains: str, source_id: str | None = None) -> tuple[int, dict]:
+    """(index, row) of the first claim whose quote contains ``contains``."""
+    for i, r in enumerate(read_rows(data_dir / "claims.csv")):
+        if contains in r["quote"] and (source_id is None or r["source_id"] == source_id):
+            return i, r
+    raise AssertionError(f"no claim quotes {contains!r}")
+
+
+def archive_path(data_dir: Path, source_id: str, archive: Path = ARCHIVE) -> Path:
+    row = next(r for r in read_rows(data_dir / "sources.csv") if r["source_id"] == source_id)
+    return archive / row["archive_file"]
+
+
+@pytest.fixture
+def archive_copy(tmp_path) -> Path:
+    target = tmp_path / "sources"
+    target.mkdir()
+    for f in ARCHIVE.glob("*.txt"):
+        shutil.copyfile(f, target / f.name)
+    return target
+
+
+# -- where a retyped quote differs -----------------------------------------------------
+
+
+def retyped(data_copy, contains, old, new):
+    """Retype one claim's quote; return (its spreadsheet row, its source's archive file, the message)."""
+    index, claim = claim_row(data_copy, contains)
+    assert old in claim["quote"]
+    row = set_cell(data_copy, "claims.csv", index, "quote", claim["quote"].replace(old, new, 1))
+    message = only(problems_of(data_copy), "claims.csv", row, "quote", "quote-not-in-archive")
+    return row, archive_path(data_copy, claim["source_id"]), message
+
+
+def test_straight_apostrophe_named_by_code_point_with_the_archive_file(data_copy):
+    _, path, message = retyped(data_copy, "Ukraine’s Special Operations", "’", "'")
+    assert str(path) in message and path.is_absolute()
+    assert '\' (U+0027) where the article has ’ (U+2019), after "On April 24, Ukraine"' in message
+    assert "the longest stretch found verbatim is " in message
+
+
+def test_double_space_named_and_the_passage_shown(data_copy):
+    index, claim = claim_row(data_copy, "Ukraine’s Special Operations")
+    _, _, message = retyped(data_copy, "Ukraine’s Special Operations", "Special Operations", "Special  Operations")
+    assert 'space (U+0020) that the article does not have, after "il 24, Ukraine’s Special"' in message
+    assert f'the nearest passage of the article is "{claim["quote"]}"' in message
+
+
+def test_number_in_words_shows_the_words_and_the_nearest_passage(data_copy):
+    index, claim = claim_row(data_copy, "comprising 25 North Korean")
+    _, _, message = retyped(data_copy, "comprising 25 North Korean", "25", "twenty-five")
+    assert '"twenty-five" where the article has "25", after "on of a unit comprising "' in message
+    assert f'the nearest passage of the article is "{claim["quote"]}"' in message
+
+
+def test_dropped_word_shown_as_missing(data_copy):
+    _, _, message = retyped(data_copy, "Ukrainian officials reported that North Korea", "North ", "")
+    assert 'the quote lacks " North", after " officials reported that"' in message
+
+
+def test_event_and_disagreement_quotes_get_the_same_explanation(data_copy):
+    events = read_rows(data_copy / "events.csv")
+    index = next(i for i, e in enumerate(events) if "’" in e["quote"])
+    row = set_cell(data_copy, "events.csv", index, "quote", events[index]["quote"].replace("’", "'", 1))
+    quotes = read_rows(data_copy / "disagreement_quotes.csv")
+    q_row = set_cell(data_copy, "disagreement_quotes.csv", 0, "quote", quotes[0]["quote"].replace(" ", "\u00a0", 1))
+    problems = problems_of(data_copy)
+    assert "' (U+0027) where the article has ’ (U+2019)" in only(
+        problems, "events.csv", row, "quote", "quote-not-in-archive"
+    )
+    assert "no-break space (U+00A0) where the article has space (U+0020)" in only(
+        problems, "disagreement_quotes.csv", q_row, "quote", "quote-not-in-archive"
+    )
+
+
+def test_quote_from_another_article_names_that_article(data_copy):
+    claims = read_rows(data_copy / "claims.csv")
+    other = next(c for c in claims if c["source_id"] != claims[0]["source_id"])
+    set_cell(data_copy, "claims.csv", 0, "quote", other["quote"])
+    set_cell(data_copy, "claims.csv", 0, "value_low", "")  # keep the figure rules out of the way
+    set_cell(data_copy, "claims.csv", 0, "value_high", "")
+    set_cell(data_copy, "claims.csv", 0, "qualifier", "unquantified")
+    set_cell(data_copy, "claims.csv", 0, "attribution", "")
+    set_cell(data_copy, "claims.csv", 0, "claimant", "unattributed")
+    set_cell(data_copy, "claims.csv", 0, "claimant_type", "unattributed")
+    message = only(problems_of(data_copy), "claims.csv", 2, "quote", "quote-not-in-archive")
+    assert f"it is in {archive_path(data_copy, other['source_id'])}" in message
+    assert f"the archived article of '{other['source_id']}': is source_id right?" in message
+
+
+def test_difference_is_empty_for_a_verbatim_copy_and_says_when_nothing_resembles():
+    assert difference("b c", "a b c d") == ""
+    assert difference("wholly unrelated words", "a b c d") == "no passage of the article resembles it"
+
+
+# -- the attribution is the article's words ----------------------------------------------
+
+
+def test_mistyped_attribution_shows_how_it_differs(data_copy):
+    index, claim = claim_row(data_copy, "Ukrainian officials reported that")
+    assert claim["attribution"] == "Ukrainian officials"
+    row = set_cell(data_copy, "claims.csv", index, "attribution", "Ukranian officals")
+    message = only(problems_of(data_copy), "claims.csv", row, "attribution", "attribution-not-in-quote")
+    assert message.startswith("'Ukranian officals' does not occur verbatim in the quote")
+    assert 'the attribution lacks i (U+0069), after "Ukra"' in message
+    assert 'the nearest passage of the quote is "Ukrainian officials"' in message
+
+
+def test_attribution_with_straight_apostrophe(data_copy):
+    index, claim = claim_row(data_copy, "Ukraine’s Special Operations")
+    assert "’" in claim["attribution"]
+    row = set_cell(data_copy, "claims.csv", index, "attribution", claim["attribution"].replace("’", "'"))
+    message = only(problems_of(data_copy), "claims.csv", row, "attribution", "attribution-not-in-quote")
+    assert "' (U+0027) where the quote has ’ (U+2019)" in message
+
+
+def test_source_fields_must_be_printed_in_the_article(data_copy):
+    row = set_cell(data_copy, "sources.csv", 4, "title", "N. Korea admits sending soldiers to Russia")
+    assert load(data_copy, cache=False)  # a part of the headline is printed: fine
+    set_cell(data_copy, "sources.csv", 4, "title", "N Korea admits sending soldiers to Russia")
+    message = only(problems_of(data_copy), "sources.csv", row, "title", "source-field-not-in-archive")
+    assert "'N Korea admits sending soldiers to Russia' is not printed in " in message
+    assert "or write 'untitled'" in message and "the title lacks . (U+002E)" in message
+
+
+# -- the archive's integrity -------------------------------------------------------------
+
+
+def test_recorded_hashes_are_the_archive_files_hashes():
+    for source in read_rows(paths.DATA_DIR / "sources.csv"):
+        raw = (ARCHIVE / source["archive_file"]).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == source["archive_sha256"], source["source_id"]
+
+
+def test_changed_archive_file_is_caught(data_copy, archive_copy):
+    path = archive_path(data_copy, "martel2025", archive_copy)
+    path.write_bytes(path.read_bytes().replace(b"Kursk", b"Kursk ", 1))
+    row = next(i + 2 for i, r in enumerate(read_rows(data_copy / "sources.csv")) if r["source_id"] == "martel2025")
+    message = only(problems_of(data_copy, archive_copy), "sources.csv", row, "archive_sha256", "archive-changed")
+    assert str(path) in message and hashlib.sha256(path.read_bytes()).hexdigest() in message
+    assert "the archived article changed since it was recorded" in message
+
+
+def test_new_archive_files_are_named_by_their_content(data_copy, archive_copy):
+    text = archive_path(data_copy, "pandit2025", archive_copy).read_bytes() + b"\nA later capture.\n"
+    digest = hashlib.sha256(text).hexdigest()
+    wrong = archive_copy / "005_0123456789abcdef.txt"
+    wrong.write_bytes(text)
+    rows = read_rows(data_copy / "sources.csv")
+    rows.append({**rows[-1], "source_id": "pandit2025b", "archive_file": wrong.name, "archive_sha256": digest})
+    write_rows(data_copy / "sources.csv", rows)
+    bib = data_copy / "references.bib"
+    bib.write_text(bib.read_text() + "\n@misc{pandit2025b,\n  key = {Later},\n  title = {Later},\n  year = {2025}\n}\n")
+    message = only(problems_of(data_copy, archive_copy), "sources.csv", 7, "archive_file", "archive-name")
+    assert f"should be named 005_{digest[:16]}.txt" in message
+    wrong.rename(archive_copy / f"005_{digest[:16]}.txt")
+    set_cell(data_copy, "sources.csv", 5, "archive_file", f"005_{digest[:16]}.txt")
+    assert len(load(data_copy, archive_copy, cache=False).sources) == 6
+
+
+def test_archive_file_not_utf8(data_copy, archive_copy):
+    path = archive_path(data_copy, "unsigned2025", archive_copy)
+    raw = path.read_bytes().replace(b" ", b" \x92", 1)
+    path.write_bytes(raw)
+    set_cell(data_copy, "sources.csv", 3, "archive_sha256", hashlib.sha256(raw).hexdigest())
+    message = only(problems_of(data_copy, archive_copy), "sources.csv", 5, "archive_file", "archive-not-utf8")
+    assert f"{path} is not UTF-8 (byte 0x92" in message
+
+
+# -- add-source ---------------------------------------------------------------------------
+
+ARTICLE = "Seoul. North Korea’s army said on Tuesday that 500 soldiers had returned home.\n"
+
+
+@pytest.fixture
+def capture(tmp_path) -> Path:
+    path = tmp_path / "capture.txt"
+    path.write_bytes(ARTICLE.encode())
+    return path
+
+
+def test_add_source_archives_and_scaffolds(data_copy, archive_copy, capture):
+    digest = hashlib.sha256(ARTICLE.encode()).hexdigest()
+    added = add_source(capture, "kim2025", data_copy, archive_copy)
+    assert added.archive_path == archive_copy / f"005_{digest[:16]}.txt"
+    assert added.archive_path.read_bytes() == capture.read_bytes()
+    row = read_rows(data_copy / "sources.csv")[-1]
+    assert added.row == 7 and row["source_id"] == "kim2025"
+    assert (row["archive_file"], row["archive_sha256"]) == (added.archive_path.name, digest)
+    assert all(row[f] == "" for f in ("author", "outlet", "title", "published_start", "date_basis"))
+    assert "@misc{kim2025," in (data_copy / "references.bib").read_text()
+    # validation then asks for each empty field, saying what to write
+    problems = problems_of(data_copy, archive_copy)
+    assert {(p.row, p.field) for p in problems} >= {(7, "author"), (7, "title"), (7, "date_basis")}
+    assert "as named in the archived copy, or 'not stated in the archived copy'" in only(
+        problems, "sources.csv", 7, "author", "required"
+    )
+
+
+def test_add_source_twice_changes_nothing(data_copy, archive_copy, capture):
+    add_source(capture, "kim2025", data_copy, archive_copy)
+    before = snapshot(data_copy), snapshot(archive_copy)
+    again = add_source(capture, None, data_copy, archive_copy)
+    assert (again.source_id, again.archived, again.row, again.bib_added) == ("kim2025", False, None, False)
+    assert (snapshot(data_copy), snapshot(archive_copy)) == before
+
+
+def test_add_source_recognises_an_article_already_recorded(data_copy, archive_copy):
+    existing = archive_path(data_copy, "suciu2025", archive_copy)
+    before = snapshot(data_copy), snapshot(archive_copy)
+    added = add_source(existing, None, data_copy, archive_copy)
+    assert (added.source_id, added.archive_path, added.row) == ("suciu2025", existing, None)
+    assert (snapshot(data_copy), snapshot(archive_copy)) == before
+
+
+def test_add_source_refuses_what_it_cannot_do_cleanly(data_copy, archive_copy, tmp_path, capture):
+    before = snapshot(data_copy), snapshot(archive_copy)
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("North Korea’s army".encode("cp1252"))
+    with pytest.raises(CurationError, match=r"latin1.txt is not UTF-8 \(byte 0x92 on line 1\)"):
+        add_source(latin1, "kim2025", data_copy, archive_copy)
+    with pytest.raises(CurationError, match="'suciu2025' is already the id of another source"):
+        add_source(capture, "suciu2025", data_copy, archive_copy)
+    with pytest.raises(CurationError, match="lower-case letters"):
+        add_source(capture, "Kim-2025", data_copy, archive_copy)
+    digest = hashlib.sha256(ARTICLE.encode()).hexdigest()
+    (archive_copy / f"005_{digest[:16]}.txt").write_bytes(b"other bytes")
+    with pytest.raises(CurationError, match="exists with different content; refusing to overwrite it"):
+        add_source(capture, "kim2025", data_copy, archive_copy)
+    (archive_copy / f"005_{digest[:16]}.txt").unlink()
+    assert (snapshot(data_copy), snapshot(archive_copy)) == before
+
+
+def test_added_article_validates_once_filled_in(data_copy, archive_copy, capture):
+    """The README's steps: add-source, fill the row and the BibTeX entry, add a claim."""
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "add-source", str(capture), "--id", "kim2025"]
+        + ["--data-dir", str(data_copy), "--archive-dir", str(archive_copy)],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Added source 'kim2025' to {data_copy / 'sources.csv'}, row 7: fill in author" in result.stdout
+    rows = read_rows(data_copy / "sources.csv")
+    rows[-1].update(
+        author="not stated in the archived copy",
+        outlet="not stated in the archived copy",
+        title="untitled",
+        published_start="2025-04-29",
+        published_end="2025-04-29",
+        published_precision="day",
+        date_basis="'on Tuesday', the day after the acknowledgement",
+    )
+    write_rows(data_copy / "sources.csv", rows)
+    problems = problems_of(data_copy, archive_copy)
+    assert [p.code for p in problems] == ["bib-entry-incomplete"], problems
+    bib = data_copy / "references.bib"
+    bib.write_text(bib.read_text().replace("@misc{kim2025,\n  author = {},", "@misc{kim2025,\n  key = {Unsigned},", 1))
+    bib.write_text(
+        bib.read_text().replace("title = {},", "title = {[untitled]},").replace("year = {}", "year = {2025}")
+    )
+    claims = read_rows(data_copy / "claims.csv")
+    claims.append(
+        {
+            **claims[0],
+            "claim_id": "C900",
+            "source_id": "kim2025",
+            "claimant": "unattributed",
+            "claimant_type": "unattributed",
+            "attribution": "",
+            "metric": "deployed",
+            "value_low": "500",
+            "value_high": "500",
+            "qualifier": "exact",
+            "stated_start": "",
+            "stated_end": "2025-04-29",
+            "quote": "500 soldiers had returned home",
+        }
+    )
+    write_rows(data_copy / "claims.csv", claims)
+    ds = load(data_copy, archive_copy, cache=False)
+    assert "kim2025" in set(ds.sources["source_id"]) and "C900" in set(ds.claims["claim_id"])
+
+
+# -- correcting and retiring a claim ------------------------------------------------------
+
+
+def test_retired_claim_stays_in_the_data_but_is_counted_nowhere(data_copy):
+    from analysis.estimates import TROOP_METRICS, estimates
+
+    index, claim = claim_row(data_copy, "between 10,000 and 12,000")
+    set_cell(data_copy, "claims.csv", index, "status", "retired")
+    set_cell(data_copy, "claims.csv", index, "status_note", "retired 2025-05-10: test")
+    quotes = read_rows(data_copy / "disagreement_quotes.csv")
+    write_rows(
+        data_copy / "disagreement_quotes.csv",
+        [{**q, "claim_id": ""} if q["claim_id"] == claim["claim_id"] else q for q in quotes],
+    )
+    ds = load(data_copy, cache=False)
+    assert claim["claim_id"] not in set(ds.claims["claim_id"])
+    assert list(ds.retired["claim_id"]) == [claim["claim_id"]]
+    assert ds.retired["status_note"].iloc[0] == "retired 2025-05-10: test"
+    assert len(ds.claims) + len(ds.retired) == len(read_rows(data_copy / "claims.csv"))
+    assert not any(claim["claim_id"] in ids for ids in estimates(ds, TROOP_METRICS)["claim_ids"])
+    assert list(ds.filtered("2025-12-31").retired["claim_id"]) == [claim["claim_id"]]
+    # its id stays taken: a new claim cannot reuse it
+    claims = read_rows(data_copy / "claims.csv")
+    write_rows(data_copy / "claims.csv", [*claims, {**claims[0], "claim_id": claim["claim_id"]}])
+    assert any(p.code == "primary-key" for p in problems_of(data_copy))
+
+
+def test_corrected_claim_counts_and_says_why(data_copy):
+    set_cell(data_copy, "claims.csv", 0, "status", "corrected")
+    assert only(problems_of(data_copy), "claims.csv", 2, "status_note", "status-note-missing")
+    set_cell(data_copy, "claims.csv", 0, "status_note", "corrected 2025-05-10: attribution retyped from the article")
+    ds = load(data_copy, cache=False)
+    assert ds.claims["status"].iloc[0] == "corrected" and ds.retired.empty
+
+
+def test_todays_record_retires_nothing(dataset):
+    assert dataset.retired.empty and set(dataset.claims["status"]) == {"current"}
+
+
+# -- the schema's vocabularies and the words the book has for them --------------------------
+
+
+def _enum(resource: str, field: str) -> set[str]:
+    import json
+
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    schema = next(r["schema"] for r in descriptor["resources"] if r["name"] == resource)
+    return set(next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"])
+
+
+def test_every_value_the_schema_allows_has_words_in_the_book():
+    """A value the schema allows but the book has no words for would print as a bare id."""
+    from analysis.formatting import CLAIMANT_TYPES
+    from analysis.render import KIND_WORDS, QUALIFIER_WORDS
+
+    assert _enum("claimants", "claimant_type") == _enum("claims", "claimant_type") == set(CLAIMANT_TYPES)
+    assert _enum("disagreements", "kind") == set(KIND_WORDS)
+    assert _enum("claims", "qualifier") == set(QUALIFIER_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [
+        ("Kyiv officials", '"Kyiv" where the quote has "Ukrainian", at the start of the attribution'),
+        ("Ukrainian officials said", '"said" where the quote has "reported", after "Ukrainian officials "'),
+        ("xUkrainian officials", "x (U+0078) that the quote does not have, at the start of the attribution"),
+        ("Ukrainian  officials", 'space (U+0020) that the quote does not have, after "Ukrainian "'),
+        ("Ukrainian officials’", "’ (U+2019) that the quote does not have"),
+    ],
+)
+def test_difference_at_the_edges_and_inside(copy, expected):
+    message = difference(copy, "Ukrainian officials reported that", "the attribution", "the quote")
+    assert expected in message, message
