@@ -147,7 +147,7 @@ def line_height(size: float) -> float:
 class Chart:
     """A drawn chart: its files, the rows it plots (also written as CSV) and its markup."""
 
-    name: str  # unique per book: the SVG's id and the prefix of every id inside it
+    name: str  # unique per book: the SVG's id (with "chart-") and the prefix of every id inside it
     stem: Path
     rows: pd.DataFrame
     svg: str  # the standalone SVG file's text
@@ -279,10 +279,10 @@ def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
     return [s for s in ds.sources["source_id"] if s in used]
 
 
-def _source_lines(ds, source_ids, data_file: str) -> list[str]:
+def _source_lines(ds, source_ids, data_file: str, width: float = WIDTH, size: float = SMALL) -> list[str]:
     """The source line under a chart, so it stays attributed when shared alone."""
     line = _sources_text(ds, source_ids) + f" Data: {data_file}, from this report's data package."
-    return wrap(line, WIDTH - 2 * MARGIN, SMALL)
+    return wrap(line, width - 2 * MARGIN, size)
 
 
 # --------------------------------------------------------------------------------------
@@ -606,8 +606,6 @@ def casualty_chart(ds, table: pd.DataFrame, stem, alt: str = "") -> Chart:
 # --------------------------------------------------------------------------------------
 # The chronology: one numbered row per event, month by month, then the last days day by day
 
-ROW = 15.0  # the pitch of the chronology's rows
-
 
 def _record_dates(ds) -> pd.Series:
     """When the claims were stated and the articles published: the span of a chart with nothing to draw."""
@@ -693,6 +691,29 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, alt: str = "") -> Chart:
     articles date differently carry a dagger and show every dating. The numbers index
     the events table under the chart, which gives each event's full description.
     """
+    screen = _timeline_canvas(ds, timeline, SCREEN, f"{Path(stem).name}.csv")
+    printed = _timeline_canvas(ds, timeline, PRINTED, f"{Path(stem).name}.csv")
+    shown = chronology_rows(timeline)
+    return _finish(screen, stem, "chronology", shown, chronology_csv(ds, shown), alt, printed=printed)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The measures of a chart drawn for one medium."""
+
+    width: float
+    small: float
+    row: float
+    columns: int  # of the key
+
+
+# The chronology is tall: on paper its height, capped at 60% of the text block, sets its
+# scale, so the PDF gets a layout of its own, as wide as the text and with tighter rows.
+SCREEN = Layout(WIDTH, SMALL, 15.0, 2)
+PRINTED = Layout(440.0, 9.0, 11.0, 3)
+
+
+def _timeline_canvas(ds, timeline: pd.DataFrame, p: Layout, data_file: str) -> Canvas:
     shown = chronology_rows(timeline)
     latest = shown["date_end"].max() if not shown.empty else _record_dates(ds).max()
     lo = window_start(timeline)
@@ -702,9 +723,9 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, alt: str = "") -> Chart:
     # a window shorter than the zoom still gets a month-by-month panel, if an empty one
     lo = min(lo, (mid - pd.Timedelta(days=1)).to_period("M").to_timestamp())
 
-    numw = text_width(f"{max(len(shown), 1)} †", SMALL) + 6
+    numw = text_width(f"{max(len(shown), 1)} †", p.small) + 6
     lx0 = MARGIN + numw
-    rx1 = WIDTH - MARGIN
+    rx1 = p.width - MARGIN
     split = lx0 + (rx1 - lx0) * 0.56
     panels = [(lx0, split - 3, lo, mid), (split + 3, rx1, mid, hi)]
 
@@ -712,6 +733,7 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, alt: str = "") -> Chart:
         a, b, p0, p1 = panel
         return a + (b - a) * ((when - p0) / (p1 - p0))
 
+    colw = (p.width - 2 * MARGIN) / p.columns
     categories = [c for c in CATEGORY_STYLES if c in set(shown["category"])]
     encodings = [
         "dated to the day",
@@ -719,42 +741,42 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, alt: str = "") -> Chart:
         "on or before a date",
         "† the articles date it differently",
     ]
-    key_lines = math.ceil(len(categories) / 2) + math.ceil(len(encodings) / 2) * 2
+    per_encoding = max(len(wrap(label, colw - 24, p.small)) for label in encodings)
+    key_lines = math.ceil(len(categories) / p.columns) + math.ceil(len(encodings) / p.columns) * per_encoding
     titles = [
-        wrap(f"{lo:%b %Y} – {mid - pd.Timedelta(days=1):%-d %b %Y}", panels[0][1] - panels[0][0], SMALL, "bold"),
-        wrap(f"{mid:%-d %b} – {hi:%-d %b %Y}, day by day", panels[1][1] - panels[1][0], SMALL, "bold"),
+        wrap(f"{lo:%b %Y} – {mid - pd.Timedelta(days=1):%-d %b %Y}", panels[0][1] - panels[0][0], p.small, "bold"),
+        wrap(f"{mid:%-d %b} – {hi:%-d %b %Y}, day by day", panels[1][1] - panels[1][0], p.small, "bold"),
     ]
-    title_h = line_height(SMALL) * max(len(t) for t in titles) + 4
-    sources = _source_lines(ds, _ordered_sources(ds, shown) if len(shown) else [], f"{Path(stem).name}.csv")
-    axis_h = line_height(SMALL) * 3 + 6
+    title_h = line_height(p.small) * max(len(t) for t in titles) + 4
+    sources = _source_lines(ds, _ordered_sources(ds, shown) if len(shown) else [], data_file, p.width, p.small)
+    axis_h = line_height(p.small) * 3 + 6
     height = (
         MARGIN
-        + line_height(SMALL) * key_lines
+        + line_height(p.small) * key_lines
         + 8
         + title_h
-        + ROW * max(len(shown), 1)
+        + p.row * max(len(shown), 1)
         + axis_h
-        + line_height(SMALL) * len(sources)
+        + line_height(p.small) * len(sources)
         + 8
     )
-    c = Canvas(height)
+    c = Canvas(height, p.width)
 
     # the key
     y = MARGIN
-    colw = (WIDTH - 2 * MARGIN) / 2
     for i, cat in enumerate(categories):
-        kx, ky = MARGIN + (i % 2) * colw, y + (i // 2) * line_height(SMALL)
+        kx, ky = MARGIN + (i % p.columns) * colw, y + (i // p.columns) * line_height(p.small)
         st = CATEGORY_STYLES[cat]
         c.ax.add_patch(
             matplotlib.patches.Rectangle(
                 (kx, ky + 2), 16, 8, facecolor=st["color"], hatch=st["hatch"], edgecolor="white", linewidth=0
             )
         )
-        c.text(kx + 20, ky, cat, SMALL)
-    y += line_height(SMALL) * math.ceil(len(categories) / 2) + 4
+        c.text(kx + 20, ky, cat, p.small)
+    y += line_height(p.small) * math.ceil(len(categories) / p.columns) + 4
     for i, label in enumerate(encodings):
-        kx, ky = MARGIN + (i % 2) * colw, y + (i // 2) * line_height(SMALL) * 2
-        lines = wrap(label, colw - 24, SMALL)
+        kx, ky = MARGIN + (i % p.columns) * colw, y + (i // p.columns) * line_height(p.small) * per_encoding
+        lines = wrap(label, colw - 24, p.small)
         if i == 0:
             c.ax.plot(kx + 8, ky + 6, "o", color=MUTED, markersize=5)
         elif i == 1:
@@ -762,14 +784,14 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, alt: str = "") -> Chart:
         elif i == 2:
             c.ax.plot([kx, kx + 14], [ky + 6, ky + 6], color=MUTED, linewidth=1, linestyle=(0, (1, 1.5)))
             c.ax.plot(kx + 15, ky + 6, "|", color=MUTED, markersize=8, markeredgewidth=2)
-        c.text(kx + (20 if i < 3 else 0), ky, lines, SMALL)
-    y += line_height(SMALL) * math.ceil(len(encodings) / 2) * 2 + 4
+        c.text(kx + (20 if i < 3 else 0), ky, lines, p.small)
+    y += line_height(p.small) * math.ceil(len(encodings) / p.columns) * per_encoding + 4
 
     for panel, title in zip(panels, titles, strict=True):
-        c.text(panel[0], y, title, SMALL, weight="bold")
+        c.text(panel[0], y, title, p.small, weight="bold")
     y += title_h
     rows_top = y
-    rows_bottom = rows_top + ROW * max(len(shown), 1)
+    rows_bottom = rows_top + p.row * max(len(shown), 1)
 
     # month ticks (a year under January and the first tick), day ticks in the right panel
     def month_ticks(step):
@@ -790,7 +812,7 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, alt: str = "") -> Chart:
         for when, lines in ticks:
             x = x_in(panel, when + pd.Timedelta(hours=12) if day_panel else when)
             c.ax.plot([x, x], [rows_top, rows_bottom], color="#e5e5e5", linewidth=0.7, zorder=0)
-            c.text(x, rows_bottom + 3, lines, SMALL, color=MUTED, ha="center")
+            c.text(x, rows_bottom + 3, lines, p.small, color=MUTED, ha="center")
         c.ax.plot(
             [panel[0], panel[0]],
             [rows_top, rows_bottom],
@@ -800,28 +822,29 @@ def timeline_chart(ds, timeline: pd.DataFrame, stem, alt: str = "") -> Chart:
             zorder=1,
         )
     days = " – ".join(dict.fromkeys(f"{d:%B %Y}" for d in (mid, latest)))
-    c.text(panels[1][0], rows_bottom + 3 + line_height(SMALL) * 2, days, SMALL, color=MUTED)
+    c.text(panels[1][0], rows_bottom + 3 + line_height(p.small) * 2, days, p.small, color=MUTED)
 
     for i, r in shown.iterrows():
-        ym = rows_top + ROW * (i + 0.5)
+        ym = rows_top + p.row * (i + 0.5)
         if i % 2 == 0:  # a faint band on every other row guides the eye from number to mark
             c.ax.add_patch(
                 matplotlib.patches.Rectangle(
-                    (MARGIN, ym - ROW / 2), rx1 - MARGIN, ROW, facecolor="#f4f4f4", linewidth=0, zorder=-1
+                    (MARGIN, ym - p.row / 2), rx1 - MARGIN, p.row, facecolor="#f4f4f4", linewidth=0, zorder=-1
                 )
             )
-        _draw_event_row(c, ds, r, ym, panels, x_in, lo)
-    c.text(MARGIN, rows_bottom + axis_h, sources, SMALL, color="#333333")
-    return _finish(c, stem, "chronology", shown, chronology_csv(ds, shown), alt)
+        _draw_event_row(c, r, ym, panels, x_in, p)
+    c.text(MARGIN, rows_bottom + axis_h, sources, p.small, color="#333333")
+    return c
 
 
-def _draw_event_row(c: Canvas, ds, r, ym, panels, x_in, lo) -> None:
+def _draw_event_row(c: Canvas, r, ym, panels, x_in, p: Layout) -> None:
+    """One event: its number, a mark per dating and, on screen, its link and tooltip."""
     gid = r["event_ids"][0]
     st = CATEGORY_STYLES.get(r["category"], {"color": INK, "hatch": ""})
     color = st["color"]
     parts = []
     dagger = " †" if len(r["datings"]) > 1 else ""
-    _, t = c.text(panels[0][0] - 4, ym - line_height(SMALL) / 2 + 0.5, f"{r['number']}{dagger}", SMALL, ha="right")
+    _, t = c.text(panels[0][0] - 4, ym - line_height(p.small) / 2 + 0.5, f"{r['number']}{dagger}", p.small, ha="right")
     parts.append(t)
     for d in r["datings"]:
         s, e, precision = d["start"], d["end"], d["precision"]
@@ -857,6 +880,8 @@ def _draw_event_row(c: Canvas, ds, r, ym, panels, x_in, lo) -> None:
                             )
                         )
                     )
+    if p is not SCREEN:
+        return
     for n, artist in enumerate(parts):
         artist.set_gid(f"{gid}__{n}")
     datings = "; ".join(f"{d['when']} ({', '.join(d['source_ids'])})" for d in r["datings"])
@@ -865,7 +890,7 @@ def _draw_event_row(c: Canvas, ds, r, ym, panels, x_in, lo) -> None:
         *wrap(f"{r['category'].capitalize()}. Dated {datings}.", WIDTH - 24, SMALL),
         *wrap(f"Event {', '.join(r['event_ids'])}: open its register entry.", WIDTH - 24, SMALL),
     ]
-    c.tip(MARGIN + 4, ym - ROW / 2 - 2, tip, gid=f"{gid}__tip")
+    c.tip(MARGIN + 4, ym - p.row / 2 - 2, tip, gid=f"{gid}__tip")
     c.links.append((gid, href(gid), " ".join(tip)))
 
 
@@ -873,14 +898,17 @@ def _draw_event_row(c: Canvas, ds, r, ym, panels, x_in, lo) -> None:
 # Saving: reproducible files, and an SVG whose marks are links
 
 
-def _finish(c: Canvas, stem, name: str, rows: pd.DataFrame, csv: pd.DataFrame, alt: str) -> Chart:
+def _finish(c: Canvas, stem, name: str, rows: pd.DataFrame, csv: pd.DataFrame, alt: str, printed=None) -> Chart:
+    """Write the chart's SVG (from ``c``), PDF (from ``printed``, else ``c``) and CSV."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     # the PDF is static: no tooltips
     for t in c.tips:
         t.set_visible(False)
     pdf_path = stem.with_suffix(".pdf")
-    c.fig.savefig(pdf_path, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+    (printed or c).fig.savefig(pdf_path, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+    if printed is not None:
+        plt.close(printed.fig)
     for t in c.tips:
         t.set_visible(True)
     svg_path = stem.with_suffix(".svg")
@@ -921,6 +949,8 @@ def linked_svg(svg: str, name: str, links: list[tuple[str, str, str]]) -> str:
     is drawn on top; the style sheet is scoped to the chart; no XML prolog or metadata.
     """
     root = ET.fromstring(svg)
+    # "chart-": the page's own ids come from its headings ("chronology")
+    name = f"chart-{name}"
     root.set("id", name)
     for meta in root.findall(f"{{{SVG_NS}}}metadata"):
         root.remove(meta)

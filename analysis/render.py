@@ -170,7 +170,7 @@ def timeline_table(tl: pd.DataFrame, numbered: bool = False) -> str:
         rows.append([str(n), *row] if numbered else row)
     header, widths = ["Date", "Event", "Actor", "Kind", "Reported by"], [22, 38, 16, 10, 14]
     if numbered:
-        header, widths = ["#", *header], [4, 20, 36, 16, 10, 14]
+        header, widths = ["No.", *header], [5, 20, 36, 16, 10, 14]
     return capped(header, rows, widths=widths, source="events.csv")
 
 

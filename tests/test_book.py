@@ -66,7 +66,7 @@ CHART_PAGES = [name for name in book.notebooks(ROOT) if (ROOT / "book" / "figure
 def test_chart_pages_show_a_captioned_figure_with_alt_text_and_sources(built, name):
     html = page(built, name)
     # the chart inline (its marks are links), described for assistive technology
-    svg = re.search(r'<figure[^>]*>\s*<div class="output text_html"><svg [^>]*id="' + name + '"[^>]*>', html)
+    svg = re.search(r'<figure[^>]*>\s*<div class="output text_html"><svg [^>]*id="chart-' + name + '"[^>]*>', html)
     assert svg, "an inline SVG chart in a figure"
     label = re.search(r'aria-label="([^"]+)"', svg.group(0))
     assert label and len(label.group(1)) > 40, "an SVG chart with a real description"

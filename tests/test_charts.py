@@ -142,7 +142,7 @@ def test_a_new_claimant_changes_no_other_marks_colour(dataset, tmp_path):
     after = mark_colours(
         charts.troop_chart(dataset, pd.concat([troops, pd.DataFrame([newcomer.to_dict()])]), tmp_path / "after")
     )
-    assert set(after) == set(before) | {"troops-c999"}
+    assert set(after) == set(before) | {"chart-troops-c999"}
     assert {k: after[k] for k in before} == before
     assert all(len(c) >= 1 for c in before.values())
     # colour follows the kind of claimant, and each kind has its own marker shape too
@@ -173,6 +173,7 @@ def test_inline_svg_is_a_valid_accessible_html_fragment(drawn, name):
     html = drawn[name].inline_svg()
     assert not html.startswith("<?xml") and "<!DOCTYPE" not in html and "<metadata" not in html
     svg = ET.fromstring(html)
+    name = f"chart-{name}"  # the page's own ids come from its headings ("chronology")
     assert svg.get("id") == name and svg.get("role") == "group" and svg.get("aria-label")
     assert "width" not in svg.attrib and "height" not in svg.attrib
     ids = [el.get("id") for el in svg.iter() if el.get("id")]
