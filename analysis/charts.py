@@ -474,7 +474,7 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
     y += line_height(SMALL) + 6
 
     ticks = _nice_ticks(top_value)
-    body_top = y
+    bands: list[tuple[float, float]] = []  # where marks stand
     for metric in metrics:
         c.ax.plot([x0, x1], [y + 2, y + 2], color="#999999", linewidth=0.8)
         y, _ = c.text(x0, y + 6, headings[metric], HEADING, weight="bold")
@@ -482,10 +482,13 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
         for idx in rows.index[rows["metric"] == metric]:
             r, lay = rows.loc[idx], layouts[idx]
             y = _draw_estimate_row(c, ds, r, lay, y, x_of, x0, x1, name)
-    # gridlines behind the marks, across every panel, and the scale under them
+            bands.append((y - ROW_GAP - MARK_BAND - 2, y - ROW_GAP + 2))
+    # gridlines behind the marks (not through the labels), and the scale under them
     for t in ticks:
-        c.ax.plot([x_of(t), x_of(t)], [body_top, y], color=GRID, linewidth=0.7, zorder=0)
+        for top, bottom in bands:
+            c.ax.plot([x_of(t), x_of(t)], [top, bottom], color=GRID, linewidth=0.7, zorder=0)
     for t in ticks:
+        c.ax.plot([x_of(t), x_of(t)], [y - ROW_GAP, y], color=GRID, linewidth=0.7, zorder=0)
         ha = "left" if t == 0 else "right" if x_of(t) + text_width(number(t), SMALL) / 2 > x1 else "center"
         c.text(x_of(t), y + 2, number(t), SMALL, color=MUTED, ha=ha, gid=f"{name}-tick-{int(t)}")
     y += line_height(SMALL) + 2
