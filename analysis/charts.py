@@ -113,6 +113,7 @@ def _renderer() -> RendererAgg:
     return RendererAgg(10, 10, 72)  # 72 dpi: one pixel is one point
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size: float = FONT, weight: str = "normal") -> float:
     font = FontProperties(family=FAMILY, size=size, weight=weight)
     return _renderer().get_text_width_height_descent(plain(text), font, ismath=False)[0]
