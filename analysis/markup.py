@@ -7,7 +7,6 @@ then escapes the resulting text for HTML and for LaTeX alike.
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -82,8 +81,14 @@ def capped(
     return shown + f"\n\n*{note}*"
 
 
-def figure(stem: str, caption: str, alt: str, name: str) -> str:
-    """A MyST figure; ``stem.*`` lets HTML take the SVG and LaTeX the PDF."""
-    # a quoted scalar: unquoted, a '#' in the data would start a comment in the options block
-    alt_line = json.dumps(" ".join(alt.split()), ensure_ascii=False)
-    return f":::{{figure}} {stem}.*\n:alt: {alt_line}\n:name: {name}\n:width: 100%\n\n{caption}\n:::"
+def glued_figure(key: str, caption: str, name: str) -> str:
+    """A figure of an output glued under ``key`` (myst-nb): each edition takes the format it
+    prefers from the output's formats, e.g. inline SVG for HTML and PDF for LaTeX."""
+    return f":::{{glue:figure}} {key}\n:name: {name}\n\n{caption}\n:::"
+
+
+def download(path: str, label: str) -> str:
+    """A link that downloads ``path`` (relative to the page) in HTML; its label in the PDF."""
+    if re.search(r"[`<>\n]", path + label):
+        raise ValueError(f"not a plain file name: {path!r}")
+    return f"{{download}}`{label} <{path}>`"

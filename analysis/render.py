@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import claimant_kind, counted, figure_text, number, percent, when_text
-from analysis.markup import LIST_LIMIT, capped, cite, figure, table, text
+from analysis.markup import LIST_LIMIT, capped, cite, download, glued_figure, table, text
 
 QUALIFIER_WORDS = {
     "exact": "exact",
@@ -156,22 +156,22 @@ def derived_table(derived: pd.DataFrame) -> str:
     )
 
 
-def timeline_table(tl: pd.DataFrame) -> str:
+def timeline_table(tl: pd.DataFrame, numbered: bool = False) -> str:
+    """The events; ``numbered``: with the numbers the chronology chart gives its rows."""
     if tl.empty:
         return "*No event in this selection.*"
     rows = []
-    for _, r in tl.iterrows():
+    for n, (_, r) in enumerate(tl.iterrows(), 1):
         if len(r["datings"]) == 1:
             when = text(r["datings"][0]["when"])
         else:
             when = "; ".join(f"{text(d['when'])} {cite(d['source_ids'])}" for d in r["datings"])
-        rows.append([when, text(r["label"]), text(r["actor"]), text(r["category"]), cite(r["source_ids"])])
-    return capped(
-        ["Date", "Event", "Actor", "Kind", "Reported by"],
-        rows,
-        widths=[22, 38, 16, 10, 14],
-        source="events.csv",
-    )
+        row = [when, text(r["label"]), text(r["actor"]), text(r["category"]), cite(r["source_ids"])]
+        rows.append([str(n), *row] if numbered else row)
+    header, widths = ["Date", "Event", "Actor", "Kind", "Reported by"], [22, 38, 16, 10, 14]
+    if numbered:
+        header, widths = ["No.", *header], [5, 20, 36, 16, 10, 14]
+    return capped(header, rows, widths=widths, source="events.csv")
 
 
 def timeline_caption(window: pd.DataFrame, background: pd.DataFrame) -> str:
@@ -183,7 +183,8 @@ def timeline_caption(window: pd.DataFrame, background: pd.DataFrame) -> str:
         drawn = f"The {counted(len(window), 'event')} from {first:%B %Y} to {last.day} {last:%B %Y}."
     how = (
         " A dot is an event dated to the day; a bar spans the week, month, season or interval the wording "
-        "allows; a dotted line ending in a tick marks an event known only to precede a date."
+        "allows; a dotted line ending in a tick marks an event known only to precede a date. The numbers "
+        "are those of the events table below, which describes each event."
     )
     n, verb = len(background), "is" if len(background) == 1 else "are"
     left_out = f" {counted(n, 'earlier background event').capitalize()} {verb} listed in the table only." if n else ""
@@ -371,11 +372,13 @@ def alt_summary(est: pd.DataFrame) -> str:
     )
 
 
-def figure_block(ds, est: pd.DataFrame, stem: str, name: str, caption: str, alt: str, source_ids=None) -> str:
-    """A captioned figure whose caption cites every article the chart draws on."""
+def figure_block(ds, est: pd.DataFrame, chart, name: str, caption: str, source_ids=None) -> str:
+    """A glued chart (``charts.Chart``) whose caption cites every article it draws on and
+    offers the rows it plots as CSV."""
     if source_ids is None:
         source_ids = [s for ids in est["source_ids"] for s in ids]
     sources = cite(sorted(set(source_ids), key=list(ds.sources["source_id"]).index))
-    data = "Data: claims.csv and events.csv of the data package (see Method and data)."
+    csv = download(chart.csv.as_posix(), chart.csv.name)
+    data = f"Data: {csv}, the rows this chart plots, with their ids in the data package."
     full = f"{text(caption)} Sources: {sources}. {data}"
-    return figure(stem, full, alt, name)
+    return glued_figure(chart.key, full, name)

@@ -101,18 +101,20 @@ def test_record_words_are_counted_from_the_sources(dataset):
 def test_charts_are_byte_reproducible(dataset, tmp_path, troops):
     first = charts.troop_chart(dataset, troops, tmp_path / "a" / "troops")
     second = charts.troop_chart(dataset, troops, tmp_path / "b" / "troops")
-    for a, b in zip(first, second, strict=False):
+    assert [p.suffix for p in first.paths] == [".svg", ".pdf", ".csv"]
+    for a, b in zip(first.paths, second.paths, strict=True):
         assert a.read_bytes() == b.read_bytes()
-    svg = first[0].read_text()
+    assert first.inline_svg() == second.inline_svg()
+    svg = first.paths[0].read_text()
     assert "<dc:date>" not in svg and "Sources:" in svg
 
 
 def test_every_chart_names_its_sources(dataset, tmp_path):
     cas = estimates(dataset, CASUALTY_METRICS)
-    svg = charts.casualty_chart(dataset, cas, tmp_path / "cas")[0].read_text()
+    svg = charts.casualty_chart(dataset, cas, tmp_path / "cas").svg
     for sid in {s for ids in cas["source_ids"] for s in ids}:
         assert sid in svg
-    svg = charts.timeline_chart(dataset, timeline(dataset), tmp_path / "tl")[0].read_text()
+    svg = charts.timeline_chart(dataset, timeline(dataset), tmp_path / "tl").svg
     assert "Sources:" in svg
 
 

@@ -65,11 +65,17 @@ CHART_PAGES = [name for name in book.notebooks(ROOT) if (ROOT / "book" / "figure
 @pytest.mark.parametrize("name", CHART_PAGES)
 def test_chart_pages_show_a_captioned_figure_with_alt_text_and_sources(built, name):
     html = page(built, name)
-    img = re.search(r'<img alt="([^"]+)" src="([^"]+\.svg)"', html)
-    assert img and len(img.group(1)) > 40, "an SVG chart with a real alt text"
-    assert (built[0] / "book" / img.group(2)).resolve().is_file()
+    # the chart inline (its marks are links), described for assistive technology
+    svg = re.search(r'<figure[^>]*>\s*<div class="output text_html"><svg [^>]*id="chart-' + name + '"[^>]*>', html)
+    assert svg, "an inline SVG chart in a figure"
+    label = re.search(r'aria-label="([^"]+)"', svg.group(0))
+    assert label and len(label.group(1)) > 40, "an SVG chart with a real description"
+    assert "<?xml" not in html
     caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
     assert "Sources:" in caption and 'href="bibliography.html#id' in caption
+    # the rows it plots, a download away
+    csv = re.search(r'href="(\.\./_downloads/[^"]+/' + name + r'\.csv)"', caption)
+    assert csv and (built[0] / "book" / csv.group(1)).resolve().is_file()
 
 
 def test_bibliography_lists_the_five_articles(built):

@@ -37,10 +37,10 @@ def test_charts_aggregate_instead_of_overplotting(big, tmp_path):
     assert len(troops) > charts.AGGREGATE_ABOVE
     drawn = charts.aggregate_by_type(troops)
     assert len(drawn) <= 12
-    svg = charts.troop_chart(big, troops, tmp_path / "troops")[0].read_text()
+    svg = charts.troop_chart(big, troops, tmp_path / "troops").svg
     assert "claimants)" in svg and f"{FACTOR} claimants" in svg
     assert svg.count("Sources:") == 1 and "more articles" in svg
-    cas = charts.casualty_chart(big, estimates(big, CASUALTY_METRICS), tmp_path / "cas")[0].read_text()
+    cas = charts.casualty_chart(big, estimates(big, CASUALTY_METRICS), tmp_path / "cas").svg
     assert "claimants)" in cas
     charts.timeline_chart(big, timeline(big), tmp_path / "tl")
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.formatting import claimant_kind, counted, figure_text, shortened, when_text
-from analysis.markup import cite, figure, table, text
+from analysis.markup import cite, download, glued_figure, table, text
 from analysis.numbers import numbers_in
 from analysis.problems import CODES, DataError, Problem
 
@@ -155,8 +155,11 @@ def test_table_and_figure_markup():
     ]
     with pytest.raises(ValueError):
         table(["A", "B"], [["only one"]])
-    block = figure("figures/x", "Caption.", "Alt\ntext", "fig-x")
-    assert block.startswith(":::{figure} figures/x.*") and ':alt: "Alt text"' in block and block.endswith(":::")
+    block = glued_figure("x-chart", "Caption.", "fig-x")
+    assert block.splitlines() == [":::{glue:figure} x-chart", ":name: fig-x", "", "Caption.", ":::"]
+    assert download("figures/x.csv", "x.csv") == "{download}`x.csv <figures/x.csv>`"
+    with pytest.raises(ValueError):
+        download("figures/x`.csv", "x.csv")
 
 
 def test_data_error_lists_problems_sorted_and_deduplicated():
