@@ -282,7 +282,8 @@ def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
 
 def _source_lines(ds, source_ids, data_file: str, width: float = WIDTH, size: float = SMALL) -> list[str]:
     """The source line under a chart, so it stays attributed when shared alone."""
-    line = _sources_text(ds, source_ids) + f" Data: {data_file}, from this report's data package."
+    cited = _sources_text(ds, source_ids) + " " if source_ids else ""
+    line = cited + f"Data: {data_file}, from this report's data package."
     return wrap(line, width - 2 * MARGIN, size)
 
 
@@ -425,16 +426,24 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
     """
     rows = plotted_estimates(table)
     inner = WIDTH - 2 * MARGIN
+    if rows.empty:  # nothing to draw: say so, rather than draw an empty scale
+        words = wrap("No estimate with a figure in this selection.", inner, FONT)
+        sources = _source_lines(ds, [], f"{Path(stem).name}.csv")
+        c = Canvas(2 * MARGIN + line_height(FONT) * len(words) + 8 + line_height(SMALL) * len(sources))
+        y, _ = c.text(MARGIN, MARGIN, words, FONT)
+        c.text(MARGIN, y + 8, sources, SMALL, color="#333333")
+        empty = rows.assign(claim_ids=[], source_ids=[])
+        return _finish(c, stem, name, empty, estimates_csv(empty), alt)
     layouts = _estimate_rows_layout(rows, inner)
-    top_value = _scale(rows, inner) if len(rows) else 1.0
+    top_value = _scale(rows, inner)
 
     # heights first: the key, each metric's heading and rows, the axis, the source line
-    present = set(rows["claimant_type"]) if len(rows) else set()
+    present = set(rows["claimant_type"])
     types = [t for t in TYPE_STYLES if t in present] + sorted(present - set(TYPE_STYLES))
     key = _key_entries(types)
     key_cols = 2
     key_height = line_height(SMALL) * (math.ceil(len(key) / key_cols) + 2) + 6
-    metrics = list(dict.fromkeys(rows["metric"])) if len(rows) else []
+    metrics = list(dict.fromkeys(rows["metric"]))
     labels = {m: rows.loc[rows["metric"] == m, "metric_label"].iloc[0] for m in metrics}
     headings = {m: wrap(labels[m], inner, HEADING, "bold") for m in metrics}
     body = sum(line_height(HEADING) * len(headings[m]) + 10 for m in metrics)
@@ -446,7 +455,7 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
         else []
     )
     axis_height = line_height(SMALL) * 2 + 8
-    sources = _source_lines(ds, _ordered_sources(ds, rows) if len(rows) else [], f"{Path(stem).name}.csv")
+    sources = _source_lines(ds, _ordered_sources(ds, rows), f"{Path(stem).name}.csv")
     height = MARGIN + key_height + body + axis_height + line_height(SMALL) * (len(sources) + len(note)) + 10
 
     c = Canvas(height)
@@ -498,8 +507,7 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
     if note:
         y, _ = c.text(x0, y, note, SMALL, color=MUTED)
     c.text(x0, y, sources, SMALL, color="#333333")
-    csv = estimates_csv(rows) if len(rows) else estimates_csv(rows.assign(claim_ids=[], source_ids=[]))
-    return _finish(c, stem, name, rows, csv, alt)
+    return _finish(c, stem, name, rows, estimates_csv(rows), alt)
 
 
 def _draw_estimate_row(c: Canvas, ds, r, lay, y, x_of, x0, x1, chart) -> float:

@@ -232,3 +232,22 @@ def test_chronology_csv_and_numbers_match_the_events_table(drawn, dataset):
     # each numbered row links to its first event's register entry
     links = inline(chart).findall(".//svg:a", NS)
     assert [a.get("href") for a in links] == [anchors.href(ids[0]) for ids in window["event_ids"]]
+
+
+def test_a_selection_without_figures_says_so(dataset, tmp_path):
+    empty = dataset.filtered("2024-01-01")
+    chart = charts.troop_chart(empty, estimates(empty, TROOP_METRICS), tmp_path / "troops")
+    assert "No estimate with a figure in this selection." in chart.svg and "Sources:" not in chart.svg
+    assert chart.csv.read_text(encoding="utf-8").count("\n") == 1  # the header only
+    chronology = charts.timeline_chart(empty, timeline(empty), tmp_path / "tl")
+    assert len(chronology.rows) == 0 and "<a " not in chronology.svg
+
+
+def test_planted_markup_in_the_data_stays_text(dataset, tmp_path):
+    troops = estimates(dataset, TROOP_METRICS)
+    planted = '<script>alert(1)</script> & "quoted" {cite}`x`'
+    troops.loc[0, "claimant_name"] = planted
+    html = charts.troop_chart(dataset, troops, tmp_path / "troops").inline_svg()
+    assert "<script" not in html and "&lt;script&gt;" in html
+    svg = ET.fromstring(html)
+    assert any(planted in (a.get("aria-label") or "") for a in svg.iter(f"{{{NS['svg']}}}a"))
