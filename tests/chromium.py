@@ -11,6 +11,7 @@ content, boxes that scroll sideways, and the rendered size of every chart's text
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -54,6 +55,12 @@ def missing() -> str:
     return " and ".join(gaps)
 
 
+def _above_four(fd: int) -> int:
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return high
+
+
 class BrowserError(Exception):
     pass
 
@@ -66,13 +73,15 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
         commands, ours_to_write = os.pipe()  # Chromium reads commands on its fd 3
         ours_to_read, replies = os.pipe()  # and writes replies and events on its fd 4
-        # the shell puts the two pipe ends on the descriptors Chromium's pipe mode expects
+        # above 4, so that the shell's redirections cannot overwrite one with the other
+        commands, replies = (_above_four(fd) for fd in (commands, replies))
+        # bash puts the two pipe ends on the descriptors Chromium's pipe mode expects
         self.proc = subprocess.Popen(
             [
-                "sh",
+                "bash",  # dash's redirections take single-digit descriptors only
                 "-c",
                 f'exec "$@" 3<&{commands} 4>&{replies}',
-                "sh",
+                "bash",
                 executable(),
                 *FLAGS,
                 "--remote-debugging-pipe",

@@ -41,17 +41,25 @@ async () => {
     if (ox === "auto" || ox === "scroll") {
       scrolling.push({ element: name(el), section: section(el), content: el.scrollWidth, box: el.clientWidth, table: !!el.querySelector("table") });
     } else if (ox === "hidden" || ox === "clip") {
-      // what inside reaches past the box's left or right edge
+      // what inside reaches past the box's left or right edge: text, or a leaf element
       let worst = 0;
       let what = "";
-      for (const child of el.querySelectorAll("*")) {
-        if (!visible(child) || !(child.childElementCount === 0 || child.tagName === "svg")) continue;
-        const r = child.getBoundingClientRect();
-        const out = Math.max(r.right - box.right, box.left - r.left);
-        if (out > worst) {
+      const reach = (rect, label) => {
+        const out = Math.max(rect.right - box.right, box.left - rect.left);
+        if (rect.width > 0 && out > worst) {
           worst = out;
-          what = name(child) + (child.textContent.trim() ? ` "${child.textContent.trim().slice(0, 60)}"` : "");
+          what = label;
         }
+      };
+      const texts = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let t = texts.nextNode(); t; t = texts.nextNode()) {
+        if (!t.textContent.trim() || !visible(t.parentElement)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(t);
+        reach(range.getBoundingClientRect(), `"${t.textContent.trim().slice(0, 60)}"`);
+      }
+      for (const leaf of el.querySelectorAll("img, svg, i, input, button")) {
+        if (visible(leaf)) reach(leaf.getBoundingClientRect(), name(leaf));
       }
       if (worst > 1) clipped.push({ element: name(el), section: section(el), cut: Math.round(worst), what });
     }
