@@ -218,23 +218,32 @@ def date_resolution_table(ds) -> str:
 
 
 def source_matrix(ds) -> str:
-    """Which article reported which figure: claim ids in the cells."""
-    claims = claims_with_vocab(ds)
+    """Which article reported which figure: claim ids in the cells, one row per figure and
+    claimant, in the report's order of metrics and, within a metric, by figure."""
+    claims = _in_report_order(ds, claims_with_vocab(ds))
     sources = list(ds.sources["source_id"])
     if len(sources) > MATRIX_LIMIT:
         return _reports_per_figure(claims)
     header = ["Figure", "Claimant"] + [cite([s]) for s in sources]
     rows = []
     grouped = claims.groupby(["metric", "value_low", "value_high", "claimant"], dropna=False, sort=False)
-    ordered = sorted(
-        grouped, key=lambda kv: (kv[1]["metric_group"].iloc[0], kv[1]["metric"].iloc[0], kv[1]["claim_id"].min())
-    )
-    for _, g in ordered:
+    for _, g in grouped:
         first = g.iloc[0]
         label = f"{first['metric_label']}: {figure_text(first['value_low'], first['value_high'], first['qualifier'])}"
         cells = [text(", ".join(g[g["source_id"] == s]["claim_id"])) for s in sources]
         rows.append([text(label), text(first["claimant_name"]), *cells])
     return table(header, rows, widths=[26, 24] + [10] * len(sources))
+
+
+def _in_report_order(ds, claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims by metric as metrics.csv lists them (the order of the chapters), then by
+    figure (its lower bound, or its upper bound when it has none, then its upper bound;
+    unquantified last), then by claimant and claim id."""
+    position = {metric: i for i, metric in enumerate(ds.metrics["metric_id"])}
+    return claims.assign(
+        _metric=claims["metric"].map(position),
+        _figure=claims["value_low"].fillna(claims["value_high"]),
+    ).sort_values(["_metric", "_figure", "value_high", "claimant_name", "claim_id"], na_position="last", kind="stable")
 
 
 def _reports_per_figure(claims: pd.DataFrame) -> str:

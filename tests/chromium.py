@@ -207,14 +207,16 @@ class Browser:
         for event in self._events:
             if event.get("sessionId") != session:
                 continue
-            params = event.get("params", {})
-            if event.get("method") == "Runtime.exceptionThrown":
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
                 details = params["exceptionDetails"]
                 errors.append("uncaught: " + details.get("exception", {}).get("description", details.get("text", "")))
-            elif event.get("method") == "Runtime.consoleAPICalled" and params.get("type") == "error":
-                errors.append("console.error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"]))
-            elif event.get("method") == "Log.entryAdded" and params["entry"]["level"] == "error":
-                errors.append(f"{params['entry']['source']}: {params['entry']['text']} {params['entry'].get('url', '')}")
+            elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+                words = (str(a.get("value", a.get("description", ""))) for a in params["args"])
+                errors.append("console.error: " + " ".join(words))
+            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+                entry = params["entry"]
+                errors.append(f"{entry['source']}: {entry['text']} {entry.get('url', '')}")
         self._events = [e for e in self._events if e.get("sessionId") != session]
         return errors
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import chromium
 import pytest
 
-import chromium
 from analysis.builder import book, site
 from analysis.paths import ROOT
 
