@@ -25,6 +25,9 @@ HERE = Path(__file__).parent / "browser"
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 MEASURE = HERE / "measure.js"
 HEIGHTS = {1280: 900, 390: 844}
+# After the load event: web fonts in place and two frames painted (the theme's scripts
+# have drawn its icons and moved its sidebars by then).
+SETTLED = "document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
 # Flags that keep a headless run quiet and local (no updates, sync or background fetches).
 FLAGS = [
     "--headless",
@@ -190,7 +193,7 @@ class Browser:
                 session,
             )
             self._load(path, session)
-            self._evaluate("new Promise(r => setTimeout(r, 300))", session)  # icons, deferred work
+            self._evaluate(SETTLED, session)
             self._evaluate(self.axe, session)
             axe = self._evaluate(
                 "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
@@ -230,7 +233,7 @@ class Browser:
             metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
             self.send("Emulation.setDeviceMetricsOverride", metrics, session)
             self._load(path, session)
-            self._evaluate("new Promise(r => setTimeout(r, 300))", session)
+            self._evaluate(SETTLED, session)
             full = self._evaluate("document.documentElement.scrollHeight", session)
             self.send("Emulation.setDeviceMetricsOverride", {**metrics, "height": max(height, full)}, session)
             shot = self.send("Page.captureScreenshot", {"format": "png"}, session)

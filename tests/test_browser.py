@@ -32,7 +32,7 @@ def html(tmp_path_factory) -> Path:
     a build of a copy (this repository's is test_book.py's to build, in another process)."""
     if site.is_current(ROOT, "html"):
         return site.output_dir(ROOT, "html")
-    copy = tmp_path_factory.mktemp("browser") / "book"
+    copy = tmp_path_factory.mktemp("browser")
     for name in site.INPUTS:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
