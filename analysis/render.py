@@ -52,9 +52,22 @@ def _qualifier(q: str) -> str:
     return " / ".join(QUALIFIER_WORDS.get(part, part) for part in q.split(" / "))
 
 
+def by_figure(est: pd.DataFrame) -> pd.DataFrame:
+    """Estimates metric by metric as given, and within a metric by figure, lowest first
+    (its lower bound, or its upper one when it has none; unquantified last): the spread
+    between claimants reads down the table."""
+    metric = est["metric"].map({m: i for i, m in enumerate(dict.fromkeys(est["metric"]))})
+    return (
+        est.assign(_metric=metric, _figure=est["value_low"].fillna(est["value_high"]))
+        .sort_values(["_metric", "_figure", "value_high"], na_position="last", kind="stable")
+        .drop(columns=["_metric", "_figure"])
+    )
+
+
 def estimates_table(est: pd.DataFrame) -> str:
     if est.empty:
         return "*No estimate in this selection.*"
+    est = by_figure(est)
     rows = [
         [
             text(r["claimant_name"]),
@@ -102,6 +115,7 @@ def by_type_table(est: pd.DataFrame) -> str:
 
 def attribution_table(est: pd.DataFrame) -> str:
     """How each article words the attribution of each estimate."""
+    est = by_figure(est)
     rows = [
         [
             text(r["claimant_name"]),

@@ -1,6 +1,7 @@
 """Tables whose order carries meaning: the matrix of which article reported which figure
 lists metrics in the report's order (metrics.csv, the order of the chapters) and, within a
-metric, its figures from the lowest up, for any order the vocabulary declares."""
+metric, its figures from the lowest up, for any order the vocabulary declares; the tables
+of estimates list claimants by figure."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import dataclasses
 import re
 
 from analysis import render
+from analysis.estimates import estimates
 from analysis.markup import text
 
 
@@ -49,3 +51,17 @@ def test_matrix_follows_the_vocabulary_when_it_is_reordered(dataset):
     metrics = list(dict.fromkeys(metric_of(label, ds) for label in matrix_rows(ds)))
     assert metrics == [m for m in reversed_metrics["metric_id"] if m in set(metrics)]
     assert metrics[0] != metrics[-1]
+
+
+def test_estimate_tables_list_claimants_by_figure_within_each_metric(dataset):
+    est = estimates(dataset, list(dataset.metrics["metric_id"]))
+    shuffled = est.sample(frac=1, random_state=7)
+    listed = render.by_figure(shuffled)
+    for metric, group in listed.groupby("metric", sort=False):
+        firsts = list(group["value_low"].fillna(group["value_high"]).dropna())
+        assert firsts == sorted(firsts), metric
+    # metric by metric, in the order the estimates came in
+    assert list(dict.fromkeys(listed["metric"])) == list(dict.fromkeys(shuffled["metric"]))
+    # the table shows that order
+    figures = re.findall(r"^  - \*\*(.+?)\*\*$", render.estimates_table(shuffled), re.M)
+    assert figures == [text(f) for f in listed["figure"]]

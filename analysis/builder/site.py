@@ -82,8 +82,9 @@ def product(root: Path, edition: str) -> Path:
 
 
 def inputs_key(root: Path, edition: str) -> str:
-    # the pages extension's templates and stylesheet are inputs as much as its code
-    files = [root / name for name in INPUTS] + [REQUIREMENTS, pages.TEMPLATES, pages.STATIC]
+    files = [root / name for name in INPUTS] + [REQUIREMENTS]
+    if edition == "html":  # the pages extension's templates and stylesheet, as much as its code
+        files += [pages.TEMPLATES, pages.STATIC]
     return digest(files=files, modules=book.sphinx_extensions(root), values={"edition": edition})
 
 
