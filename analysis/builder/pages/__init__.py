@@ -15,7 +15,8 @@ the extensions Jupyter Book loads get wrong, through Sphinx's own seams only:
   ``const THEBE_JS_URL`` is a SyntaxError in every browser);
 * ``html_context`` ``default_mode``: the colour mode the theme starts in (left empty, its
   script logs "Got invalid theme mode" on every first visit);
-* ``static/pages.css``: tables that fit the column, and footer links that fit a phone.
+* ``static/pages.css``: tables that fit the text column, footer links that fit a phone, and
+  figure captions (which carry the sources) in the body's colour.
 """
 
 from __future__ import annotations
