@@ -45,14 +45,16 @@ FLAGS = [
 
 
 def executable() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """Debian's chromium (``make browser`` installs it); CHROMIUM names another build."""
+    names = [os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"]
+    return next((found for found in map(shutil.which, filter(None, names)) if found), None)
 
 
 def missing() -> str:
     """What is missing to run the browser checks ('' when nothing is)."""
     gaps = []
     if not executable():
-        gaps.append("Debian's chromium")
+        gaps.append("Debian's chromium (or CHROMIUM=/path/to/chromium)")
     if not AXE.is_file():
         gaps.append(f"axe-core ({AXE.relative_to(HERE.parent.parent)})")
     return " and ".join(gaps)
