@@ -74,8 +74,8 @@ rerun: archive $(STAMP)
 
 # Unit and dataset tests, the warning-free editions, the pages in headless Chromium, and
 # nbval on the committed notebooks in book/ (not regenerated first: a stale notebook must
-# fail). Two test processes, each taking whole files (a notebook's cells share one kernel; test_book.py alone builds this
-# repository's editions).
+# fail). Two test processes, each taking whole files (a notebook's cells share one
+# kernel; test_book.py alone builds this repository's editions).
 test: archive $(STAMP) tex browser lint
 	$(PY) -m pytest -n 2 --dist loadfile tests book/*.ipynb --nbval --nbval-current-env
 
