@@ -16,7 +16,7 @@ DATA_DIR ?= data
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	texlive-xetex latexmk fonts-freefont-otf fonts-nanum poppler-utils
 
-.PHONY: archive book setup validate notebooks html pdf tex tex-packages rerun lint test bench clean
+.PHONY: archive book setup validate notebooks html pdf tex tex-packages browser rerun lint test bench clean
 
 # pip's messages go to a log; a failure prints its last lines.
 SETUP_LOG := _build/logs/setup.log
@@ -59,6 +59,11 @@ book: archive $(STAMP) tex
 tex:
 	@bash scripts/ensure-tex.sh $(TEX_PACKAGES)
 
+# What the browser tests need: Debian's chromium and axe-core pinned by
+# tests/browser/package-lock.json. Installed as root; otherwise the tests skip, saying why.
+browser:
+	@bash scripts/ensure-browser.sh
+
 # A variant with other parameters, e.g. `make rerun AS_OF=2025-01-31 CLAIMANTS=zelensky`:
 # a separate book under _build/variants/ (named after the parameters), leaving book/ and
 # _build/html alone. Both are checked before anything runs.
@@ -67,11 +72,11 @@ CLAIMANTS ?=
 rerun: archive $(STAMP)
 	$(BUILD) --as-of "$(AS_OF)" --claimants "$(CLAIMANTS)" --variant --html
 
-# Unit and dataset tests, the warning-free editions, and nbval on the committed notebooks
-# in book/ (not regenerated first: a stale notebook must fail). Two test processes, each
-# taking whole files (a notebook's cells share one kernel; test_book.py alone builds this
-# repository's editions).
-test: archive $(STAMP) tex lint
+# Unit and dataset tests, the warning-free editions, the pages in headless Chromium, and
+# nbval on the committed notebooks in book/ (not regenerated first: a stale notebook must
+# fail). Two test processes, each taking whole files (a notebook's cells share one
+# kernel; test_book.py alone builds this repository's editions).
+test: archive $(STAMP) tex browser lint
 	$(PY) -m pytest -n 2 --dist loadfile tests book/*.ipynb --nbval --nbval-current-env
 
 # ruff (lint, format) on analysis/ and tests/, nbstripout and nbQA-ruff on the templates,

@@ -52,9 +52,22 @@ def _qualifier(q: str) -> str:
     return " / ".join(QUALIFIER_WORDS.get(part, part) for part in q.split(" / "))
 
 
+def by_figure(est: pd.DataFrame) -> pd.DataFrame:
+    """Estimates metric by metric as given, and within a metric by figure, lowest first
+    (its lower bound, or its upper one when it has none; unquantified last): the spread
+    between claimants reads down the table."""
+    metric = est["metric"].map({m: i for i, m in enumerate(dict.fromkeys(est["metric"]))})
+    return (
+        est.assign(_metric=metric, _figure=est["value_low"].fillna(est["value_high"]))
+        .sort_values(["_metric", "_figure", "value_high"], na_position="last", kind="stable")
+        .drop(columns=["_metric", "_figure"])
+    )
+
+
 def estimates_table(est: pd.DataFrame) -> str:
     if est.empty:
         return "*No estimate in this selection.*"
+    est = by_figure(est)
     rows = [
         [
             text(r["claimant_name"]),
@@ -102,6 +115,7 @@ def by_type_table(est: pd.DataFrame) -> str:
 
 def attribution_table(est: pd.DataFrame) -> str:
     """How each article words the attribution of each estimate."""
+    est = by_figure(est)
     rows = [
         [
             text(r["claimant_name"]),
@@ -219,23 +233,32 @@ def date_resolution_table(ds) -> str:
 
 
 def source_matrix(ds) -> str:
-    """Which article reported which figure: claim ids in the cells."""
-    claims = claims_with_vocab(ds)
+    """Which article reported which figure: claim ids in the cells, one row per figure and
+    claimant, in the report's order of metrics and, within a metric, by figure."""
+    claims = _in_report_order(ds, claims_with_vocab(ds))
     sources = list(ds.sources["source_id"])
     if len(sources) > MATRIX_LIMIT:
         return _reports_per_figure(claims)
     header = ["Figure", "Claimant"] + [cite([s]) for s in sources]
     rows = []
     grouped = claims.groupby(["metric", "value_low", "value_high", "claimant"], dropna=False, sort=False)
-    ordered = sorted(
-        grouped, key=lambda kv: (kv[1]["metric_group"].iloc[0], kv[1]["metric"].iloc[0], kv[1]["claim_id"].min())
-    )
-    for _, g in ordered:
+    for _, g in grouped:
         first = g.iloc[0]
         label = f"{first['metric_label']}: {figure_text(first['value_low'], first['value_high'], first['qualifier'])}"
         cells = [text(", ".join(g[g["source_id"] == s]["claim_id"])) for s in sources]
         rows.append([text(label), text(first["claimant_name"]), *cells])
     return table(header, rows, widths=[26, 24] + [10] * len(sources))
+
+
+def _in_report_order(ds, claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims by metric as metrics.csv lists them (the order of the chapters), then by
+    figure (its lower bound, or its upper bound when it has none, then its upper bound;
+    unquantified last), then by claimant and claim id."""
+    position = {metric: i for i, metric in enumerate(ds.metrics["metric_id"])}
+    return claims.assign(
+        _metric=claims["metric"].map(position),
+        _figure=claims["value_low"].fillna(claims["value_high"]),
+    ).sort_values(["_metric", "_figure", "value_high", "claimant_name", "claim_id"], na_position="last", kind="stable")
 
 
 def _reports_per_figure(claims: pd.DataFrame) -> str:

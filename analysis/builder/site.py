@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.builder import book, latex
+from analysis.builder import book, latex, pages
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest
 from analysis.paths import REQUIREMENTS
@@ -83,6 +83,8 @@ def product(root: Path, edition: str) -> Path:
 
 def inputs_key(root: Path, edition: str) -> str:
     files = [root / name for name in INPUTS] + [REQUIREMENTS]
+    if edition == "html":  # the pages extension's templates and stylesheet, as much as its code
+        files += [pages.TEMPLATES, pages.STATIC]
     return digest(files=files, modules=book.sphinx_extensions(root), values={"edition": edition})
 
 
