@@ -40,10 +40,14 @@ def as_of(value: str | None) -> str | None:
     )
 
 
-def claimant_ids(data_dir: str | Path) -> dict[str, str]:
-    """Every claimant id of the data package, with its name, in the file's order."""
-    with open(Path(data_dir) / "claimants.csv", encoding="utf-8-sig", newline="") as fh:
-        return {row["claimant_id"]: row["name"] for row in csv.DictReader(fh)}
+def claimant_ids(data_dir: str | Path) -> dict[str, str] | None:
+    """Every claimant id of the data package, with its name, in the file's order; ``None``
+    when the file cannot be read as a table of claimants (validation then says why)."""
+    try:
+        with open(Path(data_dir) / "claimants.csv", encoding="utf-8-sig", newline="") as fh:
+            return {row["claimant_id"]: row["name"] for row in csv.DictReader(fh)}
+    except (OSError, UnicodeDecodeError, KeyError, csv.Error):
+        return None
 
 
 def claimants(value: str | list[str] | None, data_dir: str | Path) -> list[str]:
@@ -53,6 +57,8 @@ def claimants(value: str | list[str] | None, data_dir: str | Path) -> list[str]:
         value = value.split(",")
     wanted = [c.strip() for c in value or [] if c.strip()]
     known = claimant_ids(data_dir)
+    if known is None:  # a malformed claimants.csv: the dataset's validation names the problem
+        return wanted
     unknown = [c for c in wanted if c not in known]
     if unknown:
         hints = []
