@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import claimant_kind, counted, figure_text, number, percent, when_text
+from analysis.links import link, linked, linked_ids, with_value
 from analysis.markup import LIST_LIMIT, capped, cite, figure, table, text
 
 QUALIFIER_WORDS = {
@@ -59,10 +60,10 @@ def estimates_table(est: pd.DataFrame) -> str:
         [
             text(r["claimant_name"]),
             text(r["metric_label"]),
-            f"**{text(r['figure'])}**",
+            linked(r["figure"], r["claim_ids"][:1], strong=True),
             text(_qualifier(r["qualifier"])),
             text(r["when"]),
-            text(", ".join(r["claim_ids"])),
+            linked_ids(r["claim_ids"]),
             cite(r["source_ids"]),
         ]
         for _, r in est.iterrows()
@@ -81,15 +82,19 @@ def by_type_table(est: pd.DataFrame) -> str:
     rows = []
     for (label, kind), g in est.groupby(["metric_label", "claimant_type"], sort=False):
         values = pd.concat([g["value_low"], g["value_high"]]).dropna()
-        low, high = (number(values.min()), number(values.max())) if not values.empty else ("—", "—")
+        low, high = (
+            (linked(number(v), with_value(g, v)) for v in (values.min(), values.max()))
+            if not values.empty
+            else ("—", "—")
+        )
         sources = [s for ids in g["source_ids"] for s in ids]
         rows.append(
             [
                 text(label),
                 text(claimant_kind(kind)),
                 str(len(g)),
-                text(low),
-                text(high),
+                low,
+                high,
                 str(len(set(sources))),
             ]
         )
@@ -105,7 +110,7 @@ def attribution_table(est: pd.DataFrame) -> str:
     rows = [
         [
             text(r["claimant_name"]),
-            text(r["figure"]),
+            linked(r["figure"], r["claim_ids"]),
             text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
             cite(r["source_ids"]),
         ]
@@ -143,7 +148,7 @@ def derived_table(derived: pd.DataFrame) -> str:
             [
                 text(r["name"]),
                 text(r["formula"]),
-                "; ".join(text(i) for i in r["inputs"]),
+                "; ".join(link(text(i), c) for i, c in zip(r["inputs"], r["input_claims"], strict=True)),
                 f"**{text(result)}**",
                 cite(r["sources"]),
             ]
