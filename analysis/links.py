@@ -20,11 +20,12 @@ def link(label: str, record_id: str) -> str:
     return f"[{label}](#{anchor(record_id)})"
 
 
-def linked(figure: str, claim_ids: Sequence[str], strong: bool = False) -> str:
+def linked(figure: str, claim_ids: Sequence[str], strong: bool = False, listed: set[str] | None = None) -> str:
     """A table's figure as a link to the register: to the entry of its claim, or, when
     the row merges several claims, to the first, followed by every claim's id, each a
-    link: '14,000 [C006, C017]'. ``figure`` is plain text (escaped here)."""
-    ids = list(dict.fromkeys(str(i) for i in claim_ids))
+    link: '14,000 [C006, C017]'. ``figure`` is plain text (escaped here). With ``listed``
+    (``register.listed``), only claims that have an entry are linked."""
+    ids = [i for i in dict.fromkeys(str(i) for i in claim_ids) if listed is None or i in listed]
     shown = f"**{text(figure)}**" if strong else text(figure)
     if not ids:
         return shown
@@ -34,11 +35,17 @@ def linked(figure: str, claim_ids: Sequence[str], strong: bool = False) -> str:
     return out
 
 
+# Beyond this many ids a list names the first ones and counts the rest.
+MAX_IDS = 12
+
+
 def linked_ids(record_ids: Iterable[str], listed: set[str] | None = None) -> str:
     """Claim or event ids, each a link to its register entry: 'C006, C017'; with
-    ``listed``, only the ids that have an entry are links."""
-    ids = dict.fromkeys(str(i) for i in record_ids)
-    return ", ".join(link(text(i), i) if listed is None or i in listed else text(i) for i in ids)
+    ``listed``, only the ids that have an entry are links. A long list names the first
+    ``MAX_IDS`` and counts the rest."""
+    ids = list(dict.fromkeys(str(i) for i in record_ids))
+    shown = ", ".join(link(text(i), i) if listed is None or i in listed else text(i) for i in ids[:MAX_IDS])
+    return shown + (f" and {len(ids) - MAX_IDS:,} more" if len(ids) > MAX_IDS else "")
 
 
 def with_value(estimates: pd.DataFrame, value) -> list[str]:

@@ -47,4 +47,4 @@ def markdown(receipt: dict[str, str]) -> str:
         ["Parameter `claimants`", text(receipt["receipt_claimants"])],
         ["Software", text(receipt["receipt_versions"])],
     ]
-    return table(["What", "Value"], rows, widths=[25, 75])
+    return table(["What", "Value"], rows, widths=[18, 82])

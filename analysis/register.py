@@ -18,50 +18,58 @@ import pandas as pd
 
 from analysis.anchors import anchor
 from analysis.estimates import claims_with_vocab
-from analysis.formatting import claimant_kind, figure_text, when_text
+from analysis.formatting import claimant_kind, figure_text, number, when_text
 from analysis.links import linked_ids
 from analysis.markup import LIST_LIMIT, cite, text
 from analysis.numbers import as_printed
 from analysis.render import KIND_WORDS, QUALIFIER_WORDS
 
-# Beyond this many events the register lists the first ones (the tables link claims only,
-# and the chronology keeps every event); every claim always has its entry.
-EVENT_LIMIT = 4 * LIST_LIMIT
+# Beyond this many claims (or events) the register lists the first ones in id order, and
+# says so: a record a hundred times ours would otherwise make a page of thousands of
+# entries. The tables link a figure only to a listed entry (``listed``).
+CLAIM_LIMIT = EVENT_LIMIT = 4 * LIST_LIMIT
+
+
+def listed(ds) -> set[str]:
+    """The ids of the claims and events that have an entry."""
+    claims = sorted(ds.claims["claim_id"])[:CLAIM_LIMIT]
+    events = sorted(ds.events["event_id"])[:EVENT_LIMIT]
+    return set(claims) | set(events)
 
 
 def claim_entries(ds) -> str:
-    """An entry for every claim, in id order."""
-    claims, _, listed, sides = _context(ds)
+    """An entry for every claim (the first ``CLAIM_LIMIT`` of a larger record), in id order."""
+    ids = listed(ds)
+    claims = claims_with_vocab(ds).sort_values("claim_id")
     if claims.empty:
         return "*No claim in this selection.*"
     reported = _same_report(claims, ["claimant", "subject", "metric", "value_low", "value_high"], "claim_id")
-    return _container([_claim_entry(c, sides, reported, listed) for c in claims.to_dict("records")])
+    shown = claims[claims["claim_id"].isin(ids)]
+    sides = _sides(ds, set(shown["claim_id"]), ids)
+    entries = [_claim_entry(c, sides, reported, ids) for c in shown.to_dict("records")]
+    return _cap_note(len(shown), len(claims), "claims") + _container(entries)
 
 
 def event_entries(ds) -> str:
     """An entry for every event (the first ``EVENT_LIMIT`` of a larger record), in id order."""
-    _, events, listed, sides = _context(ds)
+    ids = listed(ds)
+    events = ds.events.sort_values("event_id")
     if events.empty:
         return "*No event in this selection.*"
-    parts = []
-    if len(ds.events) > EVENT_LIMIT:
-        parts.append(
-            f"*The first {EVENT_LIMIT} of {len(ds.events)} events; all of them are in events.csv of the data "
-            "package (see Method and data).*\n"
-        )
-    same_event = _same_report(ds.events, ["event_key"], "event_id")
-    return "\n".join(parts) + _container(
-        [_event_entry(e, sides, same_event, listed) for e in events.to_dict("records")]
+    same_event = _same_report(events, ["event_key"], "event_id")
+    shown = events[events["event_id"].isin(ids)]
+    sides = _sides(ds, set(shown["event_id"]), ids)
+    entries = [_event_entry(e, sides, same_event, ids) for e in shown.to_dict("records")]
+    return _cap_note(len(shown), len(events), "events") + _container(entries)
+
+
+def _cap_note(shown: int, total: int, what: str) -> str:
+    if shown == total:
+        return ""
+    return (
+        f"*The first {number(shown)} of {number(total)} {what}; all of them are in {what}.csv of the data package "
+        "(see Method and data).*\n\n"
     )
-
-
-def _context(ds):
-    """The claims and the events that get an entry, the ids of those entries, and each
-    row's disagreements."""
-    claims = claims_with_vocab(ds).sort_values("claim_id")
-    events = ds.events.sort_values("event_id").head(EVENT_LIMIT)
-    listed = set(claims["claim_id"]) | set(events["event_id"])
-    return claims, events, listed, _sides(ds, listed)
 
 
 def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str]) -> str:
@@ -113,7 +121,8 @@ def _optional(row: dict, sides: dict, others: list[str], id_field: str, listed: 
         fields.append(("Also reported as", linked_ids(others, listed)))
     for_row = sides.get(row[id_field], [])
     if for_row:
-        fields.append(("Disagreements", "; ".join(for_row)))
+        # one item per disagreement: a list in the field's body, indented under its name
+        fields.append(("Disagreements", "\n" + "\n".join(f"  - {line}" for line in for_row)))
     return fields
 
 
@@ -149,41 +158,38 @@ def _subject(subject: str) -> str:
 
 def _same_report(frame: pd.DataFrame, key: list[str], id_field: str) -> dict[str, list[str]]:
     """For each row, the other rows reporting the same thing (the same estimate, the same event)."""
-    others: dict[str, list[str]] = {}
-    for _, group in frame.groupby(key, dropna=False, sort=False):
-        ids = list(group[id_field])
-        for i in ids:
-            if len(ids) > 1:
-                others[i] = [j for j in ids if j != i]
-    return others
+    groups: dict[tuple, list[str]] = {}
+    for row in frame[[*key, id_field]].to_dict("records"):
+        groups.setdefault(tuple(None if pd.isna(row[k]) else row[k] for k in key), []).append(row[id_field])
+    return {i: [j for j in ids if j != i] for ids in groups.values() if len(ids) > 1 for i in ids}
 
 
-def _sides(ds, listed: set[str]) -> dict[str, list[str]]:
-    """Per claim or event id, each disagreement it is quoted in: its kind, topic and side,
-    and the other rows the disagreement sets against it."""
-    quotes = ds.disagreement_quotes
-    topics = ds.disagreements.set_index("disagreement_id")
+def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[str]]:
+    """For each id in ``wanted``, the disagreements it is quoted in: kind, topic, its side,
+    and the other rows the disagreement quotes."""
+    topics = {d["disagreement_id"]: d for d in ds.disagreements.to_dict("records")}
+    quotes: dict[str, list[dict]] = {}
+    # plain dicts: pandas row access dominated the run time at scale
+    columns = ["disagreement_id", "position", "claim_id", "event_id"]
+    for q in ds.disagreement_quotes[columns].to_dict("records"):
+        q["rows"] = [q[k] for k in ("claim_id", "event_id") if pd.notna(q[k])]
+        quotes.setdefault(q["disagreement_id"], []).append(q)
     out: dict[str, list[str]] = {}
-    for did, group in quotes.groupby("disagreement_id", sort=True):
-        if did not in topics.index:
+    for did in sorted(quotes):
+        if did not in topics:
             continue
-        d = topics.loc[did]
-        for q in group.to_dict("records"):
-            own = [q[k] for k in ("claim_id", "event_id") if pd.notna(q[k])]
+        d, group = topics[did], quotes[did]
+        for q in group:
+            own = [r for r in q["rows"] if r in wanted]
             if not own:
                 continue
-            others = [
-                r[k]
-                for r in group.to_dict("records")
-                for k in ("claim_id", "event_id")
-                if pd.notna(r[k]) and r[k] not in own
-            ]
+            others = [r for other in group for r in other["rows"] if r not in q["rows"]]
             line = (
-                f"{text(did)}, {text(KIND_WORDS.get(d['kind'], d['kind']).lower())}: {text(d['topic'])}; "
-                f"this side: “{text(q['position'])}”"
+                f"**{text(did)}** ({text(KIND_WORDS.get(d['kind'], d['kind']).lower())}): {text(d['topic'])}. "
+                f"This row's side: “{text(q['position'])}”."
             )
             if others:
-                line += f"; other rows quoted: {linked_ids(others, listed)}"
+                line += f" Also quoted: {linked_ids(others, listed)}."
             for record_id in own:
                 out.setdefault(record_id, []).append(line)
     return out

@@ -53,37 +53,38 @@ def _qualifier(q: str) -> str:
     return " / ".join(QUALIFIER_WORDS.get(part, part) for part in q.split(" / "))
 
 
-def estimates_table(est: pd.DataFrame) -> str:
+def estimates_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
+    """``listed``: the claims with a register entry (``register.listed``), which figures link to."""
     if est.empty:
         return "*No estimate in this selection.*"
     rows = [
         [
             text(r["claimant_name"]),
             text(r["metric_label"]),
-            linked(r["figure"], r["claim_ids"][:1], strong=True),
+            linked(r["figure"], r["claim_ids"][:1], strong=True, listed=listed),
             text(_qualifier(r["qualifier"])),
             text(r["when"]),
-            linked_ids(r["claim_ids"]),
+            linked_ids(r["claim_ids"], listed),
             cite(r["source_ids"]),
         ]
         for _, r in est.iterrows()
     ]
-    listed = capped(
+    shown = capped(
         ["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"],
         rows,
         widths=[22, 16, 12, 13, 14, 9, 14],
         source="claims.csv",
     )
-    return by_type_table(est) + "\n\n" + listed if len(est) > LIST_LIMIT else listed
+    return by_type_table(est, listed) + "\n\n" + shown if len(est) > LIST_LIMIT else shown
 
 
-def by_type_table(est: pd.DataFrame) -> str:
+def by_type_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
     """Per metric and kind of claimant: how many estimates, the lowest and the highest."""
     rows = []
     for (label, kind), g in est.groupby(["metric_label", "claimant_type"], sort=False):
         values = pd.concat([g["value_low"], g["value_high"]]).dropna()
         low, high = (
-            (linked(number(v), with_value(g, v)) for v in (values.min(), values.max()))
+            (linked(number(v), with_value(g, v), listed=listed) for v in (values.min(), values.max()))
             if not values.empty
             else ("—", "—")
         )
@@ -105,12 +106,12 @@ def by_type_table(est: pd.DataFrame) -> str:
     )
 
 
-def attribution_table(est: pd.DataFrame) -> str:
+def attribution_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
     """How each article words the attribution of each estimate."""
     rows = [
         [
             text(r["claimant_name"]),
-            linked(r["figure"], r["claim_ids"]),
+            linked(r["figure"], r["claim_ids"], listed=listed),
             text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
             cite(r["source_ids"]),
         ]
@@ -131,7 +132,7 @@ def metric_definitions(ds, metrics: list[str]) -> str:
     )
 
 
-def derived_table(derived: pd.DataFrame) -> str:
+def derived_table(derived: pd.DataFrame, listed: set[str] | None = None) -> str:
     if derived.empty:
         return "*No derived figure can be computed from this selection.*"
     rows = []
@@ -148,7 +149,10 @@ def derived_table(derived: pd.DataFrame) -> str:
             [
                 text(r["name"]),
                 text(r["formula"]),
-                "; ".join(link(text(i), c) for i, c in zip(r["inputs"], r["input_claims"], strict=True)),
+                "; ".join(
+                    link(text(i), c) if listed is None or c in listed else text(i)
+                    for i, c in zip(r["inputs"], r["input_claims"], strict=True)
+                ),
                 f"**{text(result)}**",
                 cite(r["sources"]),
             ]

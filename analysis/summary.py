@@ -10,6 +10,7 @@ from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, sprea
 from analysis.formatting import counted, number, when_text
 from analysis.links import linked, with_value
 from analysis.markup import cite, table, text
+from analysis.register import listed
 
 HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
 NONE = "none stated"
@@ -100,6 +101,7 @@ def attribution_conflicts(ds, est: pd.DataFrame | None = None) -> list[dict]:
 def headline_table(ds) -> str:
     """Lowest and highest figure per metric, with who gave them and every reporting article."""
     est = estimates(ds, HEADLINE_METRICS)
+    entries = listed(ds)
     rows = []
     for metric in HEADLINE_METRICS:
         s = spread(est, metric)
@@ -110,8 +112,8 @@ def headline_table(ds) -> str:
         rows.append(
             [
                 text(label),
-                f"{_linked_bound(of_metric, s['low'])} ({text(_names(s['low_by']))})",
-                f"{_linked_bound(of_metric, s['high'])} ({text(_names(s['high_by']))})",
+                f"{_linked_bound(of_metric, s['low'], entries)} ({text(_names(s['low_by']))})",
+                f"{_linked_bound(of_metric, s['high'], entries)} ({text(_names(s['high_by']))})",
                 str(s["n"]),
                 cite(s["sources"]),
             ]
@@ -123,9 +125,9 @@ def headline_table(ds) -> str:
     )
 
 
-def _linked_bound(estimates: pd.DataFrame, value) -> str:
+def _linked_bound(estimates: pd.DataFrame, value, entries: set[str]) -> str:
     """A lowest or highest figure, linked to the register entries of the claims that gave it."""
-    return linked(number(value), with_value(estimates, value), strong=True)
+    return linked(number(value), with_value(estimates, value), strong=True, listed=entries)
 
 
 def glue_all(values: dict[str, str]) -> None:

@@ -66,7 +66,7 @@ def test_a_claim_entry_holds_what_the_record_says_about_it(dataset):
     assert ":Article: {cite:p}`unsigned2025`" in c014
     assert ":Stated: 1 Sep 2024 – 27 Apr 2025 (interval); basis: " in c014
     # D01 sets it against the other deployment figures, each linked to its entry
-    assert "D01, conflicting figures: Total North Korean troops deployed" in c014
+    assert "  - **D01** (conflicting figures): Total North Korean troops deployed." in c014
     assert "[C006](#c006)" in c014 and "[C002](#c002)" in c014
 
 
