@@ -20,14 +20,14 @@ from analysis.anchors import anchor
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import claimant_kind, figure_text, number, when_text
 from analysis.links import linked_ids
-from analysis.markup import LIST_LIMIT, cite, text
+from analysis.markup import cite, text
 from analysis.numbers import as_printed
 from analysis.render import KIND_WORDS, QUALIFIER_WORDS
 
 # Beyond this many claims (or events) the register lists the first ones in id order, and
 # says so: a record a hundred times ours would otherwise make a page of thousands of
 # entries. The tables link a figure only to a listed entry (``listed``).
-CLAIM_LIMIT = EVENT_LIMIT = 4 * LIST_LIMIT
+CLAIM_LIMIT = EVENT_LIMIT = 100
 
 
 def listed(ds) -> set[str]:
