@@ -19,13 +19,30 @@ _WORDS = re.compile(
 )
 
 
-def numbers_in(text: str) -> set[int]:
-    """Every whole number written in ``text``, in digits or in English words up to 99."""
-    found = {int(m.group().replace(",", "")) for m in _DIGITS.finditer(text)}
+def figures_in(text: str) -> list[tuple[int, int, int]]:
+    """Every whole number written in ``text`` as (start, end, value), in reading order."""
+    found = [(m.start(), m.end(), int(m.group().replace(",", ""))) for m in _DIGITS.finditer(text)]
     for m in _WORDS.finditer(text):
         tens, unit, single = (g.lower() if g else g for g in m.groups())
-        if single:
-            found.add(_UNITS[single])
-        else:
-            found.add(_TENS[tens] + (_UNITS[unit] if unit else 0))
-    return found
+        value = _UNITS[single] if single else _TENS[tens] + (_UNITS[unit] if unit else 0)
+        found.append((m.start(), m.end(), value))
+    return sorted(found)
+
+
+def numbers_in(text: str) -> set[int]:
+    """Every whole number written in ``text``, in digits or in English words up to 99."""
+    return {value for _, _, value in figures_in(text)}
+
+
+def as_printed(text: str, values) -> str:
+    """The stretch of ``text`` that prints ``values``: '10,000 and 12,000', 'ninety-two';
+    from the first figure printed for one of them to the first printed for the last."""
+    wanted = {int(v) for v in values}
+    first: dict[int, tuple[int, int]] = {}
+    for start, end, value in figures_in(text):
+        if value in wanted:
+            first.setdefault(value, (start, end))
+    if not first:
+        return ""
+    spans = list(first.values())
+    return text[min(s for s, _ in spans) : max(e for _, e in spans)]

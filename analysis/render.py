@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import claimant_kind, counted, figure_text, number, percent, when_text
+from analysis.links import link, linked, linked_ids, with_value
 from analysis.markup import LIST_LIMIT, capped, cite, download, glued_figure, table, text
 
 QUALIFIER_WORDS = {
@@ -64,7 +65,8 @@ def by_figure(est: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def estimates_table(est: pd.DataFrame) -> str:
+def estimates_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
+    """``listed``: the claims with a register entry (``register.listed``), which figures link to."""
     if est.empty:
         return "*No estimate in this selection.*"
     est = by_figure(est)
@@ -72,37 +74,41 @@ def estimates_table(est: pd.DataFrame) -> str:
         [
             text(r["claimant_name"]),
             text(r["metric_label"]),
-            f"**{text(r['figure'])}**",
+            linked(r["figure"], r["claim_ids"][:1], strong=True, listed=listed),
             text(_qualifier(r["qualifier"])),
             text(r["when"]),
-            text(", ".join(r["claim_ids"])),
+            linked_ids(r["claim_ids"], listed),
             cite(r["source_ids"]),
         ]
         for _, r in est.iterrows()
     ]
-    listed = capped(
+    shown = capped(
         ["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"],
         rows,
         widths=[22, 16, 12, 13, 14, 9, 14],
         source="claims.csv",
     )
-    return by_type_table(est) + "\n\n" + listed if len(est) > LIST_LIMIT else listed
+    return by_type_table(est, listed) + "\n\n" + shown if len(est) > LIST_LIMIT else shown
 
 
-def by_type_table(est: pd.DataFrame) -> str:
+def by_type_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
     """Per metric and kind of claimant: how many estimates, the lowest and the highest."""
     rows = []
     for (label, kind), g in est.groupby(["metric_label", "claimant_type"], sort=False):
         values = pd.concat([g["value_low"], g["value_high"]]).dropna()
-        low, high = (number(values.min()), number(values.max())) if not values.empty else ("—", "—")
+        low, high = (
+            (linked(number(v), with_value(g, v), listed=listed) for v in (values.min(), values.max()))
+            if not values.empty
+            else ("—", "—")
+        )
         sources = [s for ids in g["source_ids"] for s in ids]
         rows.append(
             [
                 text(label),
                 text(claimant_kind(kind)),
                 str(len(g)),
-                text(low),
-                text(high),
+                low,
+                high,
                 str(len(set(sources))),
             ]
         )
@@ -113,13 +119,13 @@ def by_type_table(est: pd.DataFrame) -> str:
     )
 
 
-def attribution_table(est: pd.DataFrame) -> str:
+def attribution_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
     """How each article words the attribution of each estimate."""
     est = by_figure(est)
     rows = [
         [
             text(r["claimant_name"]),
-            text(r["figure"]),
+            linked(r["figure"], r["claim_ids"], listed=listed),
             text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
             cite(r["source_ids"]),
         ]
@@ -140,7 +146,7 @@ def metric_definitions(ds, metrics: list[str]) -> str:
     )
 
 
-def derived_table(derived: pd.DataFrame) -> str:
+def derived_table(derived: pd.DataFrame, listed: set[str] | None = None) -> str:
     if derived.empty:
         return "*No derived figure can be computed from this selection.*"
     rows = []
@@ -157,7 +163,10 @@ def derived_table(derived: pd.DataFrame) -> str:
             [
                 text(r["name"]),
                 text(r["formula"]),
-                "; ".join(text(i) for i in r["inputs"]),
+                "; ".join(
+                    link(text(i), c) if listed is None or c in listed else text(i)
+                    for i, c in zip(r["inputs"], r["input_claims"], strict=True)
+                ),
                 f"**{text(result)}**",
                 cite(r["sources"]),
             ]

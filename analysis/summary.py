@@ -8,7 +8,9 @@ import pandas as pd
 from analysis.chronology import timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
 from analysis.formatting import counted, number, when_text
+from analysis.links import linked, with_value
 from analysis.markup import cite, table, text
+from analysis.register import listed
 
 HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
 NONE = "none stated"
@@ -99,17 +101,19 @@ def attribution_conflicts(ds, est: pd.DataFrame | None = None) -> list[dict]:
 def headline_table(ds) -> str:
     """Lowest and highest figure per metric, with who gave them and every reporting article."""
     est = estimates(ds, HEADLINE_METRICS)
+    entries = listed(ds)
     rows = []
     for metric in HEADLINE_METRICS:
         s = spread(est, metric)
         if s["n"] == 0:
             continue
-        label = est[est["metric"] == metric]["metric_label"].iloc[0]
+        of_metric = est[est["metric"] == metric]
+        label = of_metric["metric_label"].iloc[0]
         rows.append(
             [
                 text(label),
-                f"**{number(s['low'])}** ({text(_names(s['low_by']))})",
-                f"**{number(s['high'])}** ({text(_names(s['high_by']))})",
+                f"{_linked_bound(of_metric, s['low'], entries)} ({text(_names(s['low_by']))})",
+                f"{_linked_bound(of_metric, s['high'], entries)} ({text(_names(s['high_by']))})",
                 str(s["n"]),
                 cite(s["sources"]),
             ]
@@ -119,6 +123,11 @@ def headline_table(ds) -> str:
     return table(
         ["Metric", "Lowest (from)", "Highest (from)", "Estimates", "Reported by"], rows, widths=[18, 30, 30, 8, 14]
     )
+
+
+def _linked_bound(estimates: pd.DataFrame, value, entries: set[str]) -> str:
+    """A lowest or highest figure, linked to the register entries of the claims that gave it."""
+    return linked(number(value), with_value(estimates, value), strong=True, listed=entries)
 
 
 def glue_all(values: dict[str, str]) -> None:

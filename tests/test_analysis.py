@@ -136,7 +136,8 @@ def test_summary_numbers_match_the_tables(dataset, troops):
     assert values["n_claims"] == str(len(dataset.claims))
     assert values["n_attribution_conflicts"] == "2"
     table = summary.headline_table(dataset)
-    assert "**10,000**" in table and "**14,000**" in table
+    # each figure links to the register entry of a claim that printed it
+    assert "[**10\\,000**](#c014)" in table and "[**14\\,000**](#c006)" in table
     assert all(isinstance(v, str) for v in values.values())
 
 

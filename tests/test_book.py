@@ -158,7 +158,7 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 def test_pdf_has_no_blank_page(pdf):
     pages = pdf_pages(pdf)
-    assert 25 <= len(pages) <= 45, "one-sided, chapters on any page: no padding pages"
+    assert 25 <= len(pages) <= 80, "one-sided, chapters on any page: no padding pages"
     assert [n for n, text in enumerate(pages, 1) if not text.strip()] == []
 
 
@@ -207,8 +207,9 @@ def _pdf_string(octal: str) -> str:
 def test_pdf_citations_and_cross_references_are_links(pdf):
     links = pdf_links(pdf)
     assert len([target for target in links if target.startswith("cite.")]) == 5, "every article, cited by a link"
-    chapters = [links[f"chapter.{n}"] for n in range(1, len(CHAPTERS) + 1)]
-    assert min(chapters) >= 1, "the contents link every chapter"
+    # numbered chapters, then the lettered appendices (the claims register onwards)
+    chapters = [n for target, n in links.items() if target.startswith(("chapter.", "appendix."))]
+    assert len(chapters) == len(CHAPTERS), "the contents link every chapter"
     assert sum(chapters) > len(CHAPTERS), "and so do the chapters' references to one another"
 
 

@@ -71,3 +71,24 @@ def test_small_data_is_not_summarised(dataset):
     troops = estimates(dataset, TROOP_METRICS)
     md = render.estimates_table(troops)
     assert "Kind of claimant" not in md and "rows; all of them" not in md
+
+
+def test_register_lists_the_first_entries_and_figures_link_only_to_listed_ones(big):
+    from analysis import register
+    from analysis.anchors import anchor
+    from analysis.estimates import derived_figures
+    from analysis.formatting import number
+
+    listed = register.listed(big)
+    entries = register.claim_entries(big) + register.event_entries(big)
+    assert f"The first {register.CLAIM_LIMIT} of {number(len(big.claims))} claims" in entries
+    assert entries.count("\n:Quote:") == register.CLAIM_LIMIT + register.EVENT_LIMIT
+    troops = estimates(big, TROOP_METRICS)
+    tables = (
+        render.estimates_table(troops, listed)
+        + render.attribution_table(troops, listed)
+        + render.derived_table(derived_figures(big), listed)
+        + summary.headline_table(big)
+    )
+    targets = set(re.findall(r"\]\(#([ce]\d+)\)", entries + tables))
+    assert targets and targets <= {anchor(i) for i in listed}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -67,8 +68,8 @@ def plant(data_dir: Path, archive_dir: Path) -> None:
         "sources.csv": ["author", "outlet", "title"],
         "claimants.csv": ["name", "description", "country"],
         "metrics.csv": ["label", "definition"],
-        "claims.csv": ["attribution"],
-        "events.csv": ["actor", "description", "date_basis"],
+        "claims.csv": ["attribution", "stated_basis", "period_basis", "notes"],
+        "events.csv": ["actor", "description", "date_basis", "notes"],
         "disagreements.csv": ["topic", "summary", "basis"],
         "disagreement_quotes.csv": ["position"],
     }
@@ -140,3 +141,10 @@ def test_claimant_names_in_hangul_and_cyrillic_are_set_in_the_pdf(planted_book):
     text = pdf_text(pdf)
     for name in FOREIGN_NAMES:
         assert name in text, name
+
+
+def test_planted_markup_in_the_descriptor_stays_data_in_the_json_ld(planted_book):
+    html = (planted_book / "html" / "book" / "method.html").read_text(encoding="utf-8")
+    assert "<script>alert(" not in html
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert json.loads(found.group(1))["distribution"][0]["description"] == PLANTED

@@ -1,0 +1,195 @@
+"""The claims register: one entry per claim and per event, each under its stable anchor.
+
+An entry gathers everything the dataset holds about one row: the figure and how the
+article printed it, who claimed it and in what words, what the metric counts, the
+verbatim quote and its article, when it was stated and what period it covers (with the
+precision and the reasoning of each dating), the curator's notes, the other articles
+reporting the same thing, and every disagreement the row takes part in.
+
+Each entry opens with a MyST target named by :func:`analysis.anchors.anchor` (``(c014)=``),
+a Sphinx label, so ``[14,000](#c014)`` reaches it from any chapter of either edition;
+``analysis.links`` writes such links for the tables. Every data-derived string passes through
+``markup.text``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.anchors import anchor
+from analysis.estimates import claims_with_vocab
+from analysis.formatting import claimant_kind, figure_text, number, when_text
+from analysis.links import linked_ids
+from analysis.markup import cite, text
+from analysis.numbers import as_printed
+from analysis.render import KIND_WORDS, QUALIFIER_WORDS
+
+# Beyond this many claims (or events) the register lists the first ones in id order, and
+# says so: a record a hundred times ours would otherwise make a page of thousands of
+# entries. The tables link a figure only to a listed entry (``listed``).
+CLAIM_LIMIT = EVENT_LIMIT = 100
+
+
+def listed(ds) -> set[str]:
+    """The ids of the claims and events that have an entry."""
+    claims = sorted(ds.claims["claim_id"])[:CLAIM_LIMIT]
+    events = sorted(ds.events["event_id"])[:EVENT_LIMIT]
+    return set(claims) | set(events)
+
+
+def claim_entries(ds) -> str:
+    """An entry for every claim (the first ``CLAIM_LIMIT`` of a larger record), in id order."""
+    ids = listed(ds)
+    claims = claims_with_vocab(ds).sort_values("claim_id")
+    if claims.empty:
+        return "*No claim in this selection.*"
+    reported = _same_report(claims, ["claimant", "subject", "metric", "value_low", "value_high"], "claim_id")
+    shown = claims[claims["claim_id"].isin(ids)]
+    sides = _sides(ds, set(shown["claim_id"]), ids)
+    entries = [_claim_entry(c, sides, reported, ids) for c in shown.to_dict("records")]
+    return _cap_note(len(shown), len(claims), "claims") + _container(entries)
+
+
+def event_entries(ds) -> str:
+    """An entry for every event (the first ``EVENT_LIMIT`` of a larger record), in id order."""
+    ids = listed(ds)
+    events = ds.events.sort_values("event_id")
+    if events.empty:
+        return "*No event in this selection.*"
+    same_event = _same_report(events, ["event_key"], "event_id")
+    shown = events[events["event_id"].isin(ids)]
+    sides = _sides(ds, set(shown["event_id"]), ids)
+    entries = [_event_entry(e, sides, same_event, ids) for e in shown.to_dict("records")]
+    return _cap_note(len(shown), len(events), "events") + _container(entries)
+
+
+def _cap_note(shown: int, total: int, what: str) -> str:
+    if shown == total:
+        return ""
+    return (
+        f"*The first {number(shown)} of {number(total)} {what}; all of them are in {what}.csv of the data package "
+        "(see Method and data).*\n\n"
+    )
+
+
+def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str]) -> str:
+    figure = figure_text(c["value_low"], c["value_high"], c["qualifier"])
+    values = [v for v in (c["value_low"], c["value_high"]) if pd.notna(v)]
+    printed = as_printed(str(c["quote"]), values) if values else ""
+    figure_field = f"**{text(figure)}**"
+    if c["qualifier"] != "unquantified":
+        figure_field += f" ({text(QUALIFIER_WORDS.get(c['qualifier'], c['qualifier']))})"
+    if printed:
+        figure_field += f"; printed “{text(printed)}”"
+    attribution = f"“{text(c['attribution'])}”" if pd.notna(c["attribution"]) else "none: the article names no source"
+    fields = [
+        ("Figure", figure_field),
+        ("Claimant", _claimant(c)),
+        ("Attribution", attribution),
+        (
+            "Metric",
+            f"{text(c['metric_label'])}, counting {text(_subject(c['subject']))}: {text(c['definition'])}",
+        ),
+        ("Quote", f"“{text(c['quote'])}”"),
+        ("Article", cite([c["source_id"]])),
+        ("Stated", _dating(c["stated_start"], c["stated_end"], c["stated_precision"], c["stated_basis"])),
+        ("Period covered", _dating(c["period_start"], c["period_end"], c["period_precision"], c["period_basis"])),
+    ]
+    fields += _optional(c, sides, reported.get(c["claim_id"], []), "claim_id", listed)
+    title = f"{c['claim_id']} · {figure} · {c['metric_label']}"
+    return _entry(c["claim_id"], title, fields)
+
+
+def _event_entry(e: dict, sides: dict, same_event: dict, listed: set[str]) -> str:
+    fields = [
+        ("Event", text(e["description"])),
+        ("Actor", f"{text(e['actor'])} ({text(str(e['category']).replace('_', ' '))})"),
+        ("Quote", f"“{text(e['quote'])}”"),
+        ("Article", cite([e["source_id"]])),
+        ("Dated", _dating(e["date_start"], e["date_end"], e["date_precision"], e["date_basis"])),
+    ]
+    fields += _optional(e, sides, same_event.get(e["event_id"], []), "event_id", listed)
+    title = f"{e['event_id']} · {when_text(e['date_start'], e['date_end'], e['date_precision'])} · {e['actor']}"
+    return _entry(e["event_id"], title, fields)
+
+
+def _optional(row: dict, sides: dict, others: list[str], id_field: str, listed: set[str]) -> list[tuple[str, str]]:
+    fields = []
+    if pd.notna(row["notes"]):
+        fields.append(("Notes", text(row["notes"])))
+    if others:
+        fields.append(("Also reported as", linked_ids(others, listed)))
+    for_row = sides.get(row[id_field], [])
+    if for_row:
+        # one item per disagreement: a list in the field's body, indented under its name
+        fields.append(("Disagreements", "\n" + "\n".join(f"  - {line}" for line in for_row)))
+    return fields
+
+
+def _container(entries: list[str]) -> str:
+    """The entries in a container of class ``register``: the PDF sets its field lists
+    compactly (the ``sphinxclassregister`` environment in ``_config.yml``'s preamble)."""
+    return "::::{container} register\n" + "\n".join(entries) + "\n::::"
+
+
+def _entry(record_id: str, title: str, fields: list[tuple[str, str]]) -> str:
+    # a field list: a compact name/value layout in HTML, a description list in LaTeX
+    body = "\n".join(f":{name}: {value}" for name, value in fields)
+    # a rubric, not a heading: headings cannot open sections inside a notebook's output
+    heading = f":::{{rubric}} {text(title)}\n:heading-level: 3\n:::"
+    return f"({anchor(record_id)})=\n{heading}\n\n{body}\n"
+
+
+def _claimant(c: dict) -> str:
+    name = text(c["claimant_name"])
+    kind = claimant_kind(c["claimant_type"])
+    return name if kind.lower() in str(c["claimant_name"]).lower() else f"{name} ({text(kind)})"
+
+
+def _dating(start, end, precision, basis) -> str:
+    when = when_text(start, end, precision)
+    out = f"{text(when)} ({text(str(precision).replace('_', ' '))})"
+    return out + (f"; basis: {text(basis)}" if pd.notna(basis) else "")
+
+
+def _subject(subject: str) -> str:
+    return str(subject).replace("_", " ").title() + "'s forces or territory"
+
+
+def _same_report(frame: pd.DataFrame, key: list[str], id_field: str) -> dict[str, list[str]]:
+    """For each row, the other rows reporting the same thing (the same estimate, the same event)."""
+    groups: dict[tuple, list[str]] = {}
+    for row in frame[[*key, id_field]].to_dict("records"):
+        groups.setdefault(tuple(None if pd.isna(row[k]) else row[k] for k in key), []).append(row[id_field])
+    return {i: [j for j in ids if j != i] for ids in groups.values() if len(ids) > 1 for i in ids}
+
+
+def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[str]]:
+    """For each id in ``wanted``, the disagreements it is quoted in: kind, topic, its side,
+    and the other rows the disagreement quotes."""
+    topics = {d["disagreement_id"]: d for d in ds.disagreements.to_dict("records")}
+    quotes: dict[str, list[dict]] = {}
+    # plain dicts: pandas row access dominated the run time at scale
+    columns = ["disagreement_id", "position", "claim_id", "event_id"]
+    for q in ds.disagreement_quotes[columns].to_dict("records"):
+        q["rows"] = [q[k] for k in ("claim_id", "event_id") if pd.notna(q[k])]
+        quotes.setdefault(q["disagreement_id"], []).append(q)
+    out: dict[str, list[str]] = {}
+    for did in sorted(quotes):
+        if did not in topics:
+            continue
+        d, group = topics[did], quotes[did]
+        for q in group:
+            own = [r for r in q["rows"] if r in wanted]
+            if not own:
+                continue
+            others = [r for other in group for r in other["rows"] if r not in q["rows"]]
+            line = (
+                f"**{text(did)}** ({text(KIND_WORDS.get(d['kind'], d['kind']).lower())}): {text(d['topic'])}. "
+                f"This row's side: “{text(q['position'])}”."
+            )
+            if others:
+                line += f" Also quoted: {linked_ids(others, listed)}."
+            for record_id in own:
+                out.setdefault(record_id, []).append(line)
+    return out

@@ -1,0 +1,220 @@
+"""The claims register: an entry under a stable anchor for every claim and event, in both
+editions, and every figure of the troop, casualty and summary tables linked to it."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import pdf_text
+
+from analysis import anchors, register, render, summary
+from analysis.builder import site
+from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
+from analysis.formatting import figure_text
+from analysis.links import linked, linked_ids
+from analysis.numbers import as_printed
+from analysis.paths import ROOT
+
+# ----------------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(
+    ("quote", "values", "expected"),
+    [
+        ("between 10,000 and 12,000 North Korean troops", [10000, 12000], "10,000 and 12,000"),
+        ("around 1,000 of the 11,000 North Korean soldiers", [1000], "1,000"),
+        ("around 1,000 of the 11,000 North Korean soldiers", [11000], "11,000"),
+        ("captured around ninety-two settlements", [92], "ninety-two"),
+        ("dozens of soldiers", [12], ""),
+    ],
+)
+def test_as_printed_finds_the_figure_in_the_quote(quote, values, expected):
+    assert as_printed(quote, values) == expected
+
+
+def test_linked_links_a_figure_to_its_claim_and_lists_merged_claims():
+    assert linked("14,000", ["C006"]) == "[14\\,000](#c006)"
+    assert linked("14,000", ["C006"], strong=True) == "[**14\\,000**](#c006)"
+    assert linked("14,000", ["C006", "C017"]) == "[14\\,000](#c006) \\[[C006](#c006), [C017](#c017)\\]"
+    assert linked("not quantified", []) == "not quantified"
+    # the label is data: it is escaped, so it cannot close the link or open markup
+    assert linked("1](http://x) **b**", ["C001"]) == "[1\\]\\(http\\:\\/\\/x\\) \\*\\*b\\*\\*](#c001)"
+    assert linked_ids(["E001", "E002", "E001"], listed={"E001"}) == "[E001](#e001), E002"
+
+
+def test_every_claim_and_event_has_an_entry_with_its_quote(dataset):
+    claims, events = register.claim_entries(dataset), register.event_entries(dataset)
+    for table, text_ in ((dataset.claims, claims), (dataset.events, events)):
+        id_field = "claim_id" if table is dataset.claims else "event_id"
+        for row in table.to_dict("records"):
+            assert f"({anchors.anchor(row[id_field])})=\n" in text_, row[id_field]
+            assert render.text(row["quote"]) in text_, row[id_field]
+    assert claims.count("\n:Quote:") == len(dataset.claims)
+    assert events.count("\n:Quote:") == len(dataset.events)
+
+
+def test_a_claim_entry_holds_what_the_record_says_about_it(dataset):
+    entries = register.claim_entries(dataset)
+    c014 = entries[entries.index("(c014)=") :].split("\n\n(c")[0]
+    assert "C014 · 10\\,000–12\\,000 · North Korean troops deployed" in c014
+    assert "printed “10\\,000 and 12\\,000”" in c014
+    assert "“U\\.S\\.\\, South Korean\\, and Ukrainian intelligence officials”" in c014  # attribution as printed
+    assert ":Article: {cite:p}`unsigned2025`" in c014
+    assert ":Stated: 1 Sep 2024 – 27 Apr 2025 (interval); basis: " in c014
+    # D01 sets it against the other deployment figures, each linked to its entry
+    assert "  - **D01** (conflicting figures): Total North Korean troops deployed." in c014
+    assert "[C006](#c006)" in c014 and "[C002](#c002)" in c014
+
+
+def test_entries_link_the_same_report_in_other_articles(dataset):
+    entries = register.claim_entries(dataset)
+    c006 = entries[entries.index("(c006)=") :].split("\n\n(c")[0]
+    assert ":Also reported as: [C017](#c017)" in c006
+
+
+def test_a_larger_record_lists_the_first_events_and_links_only_listed_ones(dataset):
+    many = pd.concat([dataset.events] * 3, ignore_index=True)
+    many["event_id"] = [f"E{i:04d}" for i in range(len(many))]
+    big = type(dataset)({**dataset.tables, "events": many}, dataset.descriptor, dataset.data_dir, dataset.archive_dir)
+    text_ = register.event_entries(big)
+    assert text_.count("\n:Quote:") == register.EVENT_LIMIT < len(many)
+    assert f"The first {register.EVENT_LIMIT} of {len(many)} events" in text_
+    last = many["event_id"].iloc[-1].lower()
+    assert f"(#{last})" not in text_ + register.claim_entries(big)
+
+
+def _figure_links(markdown: str) -> list[tuple[str, str]]:
+    """(label, claim id) of every linked figure in a table's Markdown."""
+    return [
+        (m.group(1), m.group(2).upper())
+        for m in re.finditer(r"(?<!\\)\[\*{0,2}([^\[\]]*?)\*{0,2}\]\(#(c\d+)\)", markdown)
+    ]
+
+
+def test_table_figures_link_to_a_claim_with_that_figure(dataset):
+    claims = dataset.claims.set_index("claim_id")
+    printed = {
+        cid: text_
+        for cid, r in claims.iterrows()
+        for text_ in [render.text(figure_text(r["value_low"], r["value_high"], r["qualifier"]))]
+    }
+    for metrics in (TROOP_METRICS, CASUALTY_METRICS):
+        est = estimates(dataset, metrics)
+        for md in (render.estimates_table(est), render.attribution_table(est)):
+            figures = [(label, cid) for label, cid in _figure_links(md) if not re.fullmatch(r"C\d+", label)]
+            assert len(figures) == len(est)
+            for label, cid in figures:
+                assert printed[cid] == label, (label, cid)
+    headline = summary.headline_table(dataset)
+    for label, cid in _figure_links(headline):
+        if not re.fullmatch(r"C\d+", label):
+            bounds = {claims.loc[cid, "value_low"], claims.loc[cid, "value_high"]}
+            assert int(label.replace("\\,", "")) in bounds, (label, cid)
+
+
+# ----------------------------------------------------------------------------- editions
+
+
+class _Cells(HTMLParser):
+    """The cells of every table of a page, each as its text and the hrefs of its links."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[tuple[str, list[str]]]]] = []
+        self._cell: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = ["", []]
+        elif tag == "a" and self._cell is not None:
+            self._cell[1].append(dict(attrs).get("href", ""))
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append((" ".join(self._cell[0].split()), self._cell[1]))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[0] += data
+
+
+@pytest.fixture(scope="module")
+def html() -> Path:
+    site.build(ROOT, "html")
+    return site.output_dir(ROOT, "html") / "book"
+
+
+def test_every_claim_and_event_has_an_anchor_in_the_html_register(html, dataset):
+    page = (html / "register.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    for record_id in [*dataset.claims["claim_id"], *dataset.events["event_id"]]:
+        assert anchors.anchor(record_id) in ids, record_id
+
+
+@pytest.mark.parametrize("chapter", ["troops", "casualties"])
+def test_every_figure_cell_links_to_the_register_entry_of_a_claim_with_that_figure(html, dataset, chapter):
+    claims = dataset.claims.set_index("claim_id")
+    parser = _Cells()
+    parser.feed((html / f"{chapter}.html").read_text(encoding="utf-8"))
+    checked = 0
+    for table in parser.tables:
+        header = [text_ for text_, _ in table[0]]
+        if "Figure" not in header:
+            continue
+        column = header.index("Figure")
+        for row in table[1:]:
+            shown, hrefs = row[column]
+            assert hrefs, f"{chapter}: figure {shown!r} links nowhere"
+            target = re.fullmatch(r"register\.html#(c\d+)", hrefs[0])
+            assert target, hrefs[0]
+            claim = claims.loc[target.group(1).upper()]
+            assert shown.startswith(figure_text(claim["value_low"], claim["value_high"], claim["qualifier"]))
+            checked += 1
+    assert checked >= 2 * len(estimates(dataset, TROOP_METRICS if chapter == "troops" else CASUALTY_METRICS))
+
+
+def test_register_targets_resolve_in_html(html):
+    """Every link into the register names an anchor the register page has."""
+    anchors_ = set(re.findall(r'id="([^"]+)"', (html / "register.html").read_text(encoding="utf-8")))
+    for page in html.glob("*.html"):
+        for target in re.findall(r'href="register\.html#([^"]+)"', page.read_text(encoding="utf-8")):
+            assert target in anchors_, (page.name, target)
+
+
+@pytest.fixture(scope="module")
+def pdf() -> Path:
+    site.build(ROOT, "pdf")
+    return site.pdf_path(ROOT)
+
+
+def _squashed(value: str) -> str:
+    """Text without spaces and hyphens: LaTeX breaks lines (and words) where it likes."""
+    return re.sub(r"[\s\-‐­]", "", value)
+
+
+def test_every_quote_is_in_the_pdf_register_appendix(pdf, dataset):
+    pages = pdf_text(pdf).split("\f")
+    start = next(i for i, page in enumerate(pages) if re.search(r"^\s*A\s+Claims register\s*$", page, re.M))
+    appendix = "\f".join(pages[start:])
+    flat = _squashed(appendix)
+    for table, id_field in ((dataset.claims, "claim_id"), (dataset.events, "event_id")):
+        for row in table.to_dict("records"):
+            assert f"{row[id_field]} ·" in appendix, row[id_field]
+            assert _squashed(row["quote"]) in flat, row[id_field]
+
+
+def test_pdf_register_is_an_appendix_and_its_entries_are_link_targets(pdf):
+    tex = pdf.with_suffix(".tex").read_text(encoding="utf-8")
+    assert tex.index("\\appendix") < tex.index("\\chapter{Claims register}")
+    # the tables' figures are hyperlinks to the entries' labels
+    assert "\\hyperref[\\detokenize{book/register:c014}]" in tex
+    assert "\\label{\\detokenize{book/register:c014}}" in tex
