@@ -10,7 +10,17 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.estimates import claims_with_vocab
-from analysis.formatting import claimant_kind, counted, figure_text, number, percent, when_text
+from analysis.formatting import (
+    capitalised,
+    claimant_kind,
+    counted,
+    figure_text,
+    listed,
+    number,
+    percent,
+    when_phrase,
+    when_text,
+)
 from analysis.markup import LIST_LIMIT, capped, cite, figure, table, text
 
 QUALIFIER_WORDS = {
@@ -36,15 +46,25 @@ KIND_WORDS = {
 }
 
 
-def parameters_note(as_of, claimants=None) -> str:
+def parameters_note(as_of, claimants=None, ds=None, filters_claimants: bool = True) -> str:
+    """What the page is computed from: everything, or what was stated by ``as_of``, and whose claims.
+
+    Claimants are named by their display names when ``ds`` is given; a chapter that does
+    not filter by claimant (``filters_claimants=False``) says so instead of pretending to.
+    """
     scope = (
-        f"claims and events stated by {pd.Timestamp(as_of):%d %B %Y}"
+        f"claims and events stated by {pd.Timestamp(as_of).day} {pd.Timestamp(as_of):%B %Y}"
         if as_of
         else "every claim and event in the dataset"
     )
     note = f"Computed from {text(scope)}"
     if claimants:
-        note += f", claimants limited to {text(', '.join(claimants))}"
+        names = dict(zip(ds.claimants["claimant_id"], ds.claimants["name"], strict=True)) if ds is not None else {}
+        who = listed([names.get(c, c) for c in claimants])
+        if filters_claimants:
+            note += f"; estimates limited to those of {text(who)}"
+        else:
+            note += f". The claimant selection ({text(who)}) does not apply to this chapter"
     return f"*{note}.*"
 
 
@@ -178,6 +198,9 @@ def timeline_caption(window: pd.DataFrame, background: pd.DataFrame) -> str:
     """The chronology chart's caption: what it draws, how, and what it leaves to the tables."""
     if window.empty:
         drawn = "No event in this selection."
+    elif len(window) == 1:
+        d = window.iloc[0]["datings"][0]
+        drawn = f"The chart shows one event, {text(when_phrase(d['start'], d['end'], d['precision']))}."
     else:
         first, last = window["date_end"].min(), window["date_end"].max()
         drawn = f"The {counted(len(window), 'event')} from {first:%B %Y} to {last.day} {last:%B %Y}."
@@ -188,6 +211,32 @@ def timeline_caption(window: pd.DataFrame, background: pd.DataFrame) -> str:
     n, verb = len(background), "is" if len(background) == 1 else "are"
     left_out = f" {counted(n, 'earlier background event').capitalize()} {verb} listed in the table only." if n else ""
     return drawn + how + left_out
+
+
+def chronology_intro(ds, tl: pd.DataFrame) -> str:
+    """The chronology's opening from the data: how many events, from when to when, and how
+    many of the articles carry a publication date of their own."""
+    if tl.empty:
+        span = "This selection holds no dated event."
+    elif len(tl) == 1:
+        d = tl.iloc[0]["datings"][0]
+        span = f"The record dates one event, {text(when_phrase(d['start'], d['end'], d['precision']))}."
+    else:
+        first = tl["date_start"].fillna(tl["date_end"]).min()
+        last = tl["date_end"].max()
+        span = f"The record dates {counted(len(tl), 'event')}, from {first:%B %Y} to {last.day} {last:%B %Y}."
+    n = len(ds.sources)
+    dated = int((ds.sources["published_precision"] == "day").sum())
+    if n == 1:
+        dateline = "The article carries a publication date." if dated else "The article carries no publication date."
+    elif dated == n:
+        dateline = f"Each of the {counted(n, 'article').split()[0]} articles carries a publication date."
+    elif dated == 0:
+        dateline = f"None of the {counted(n, 'article').split()[0]} articles carries a publication date."
+    else:
+        verb = "carries" if dated == 1 else "carry"
+        dateline = f"{capitalised(counted(dated, 'article'))} of {n} {verb} a publication date."
+    return f"{span} {dateline}"
 
 
 def date_resolution_table(ds) -> str:
@@ -312,6 +361,27 @@ def vocabulary_table(ds, resource: str, columns: list[str], labels: list[str], w
     frame = ds.tables[resource]
     rows = [[text(r[c]) for c in columns] for _, r in frame.iterrows()]
     return capped(labels, rows, widths=widths, source=f"{resource}.csv")
+
+
+def claimants_table(ds) -> str:
+    """The claimant vocabulary: the name the report uses, and the other names the articles use."""
+    rows = [
+        [
+            text(r["claimant_id"]),
+            text(capitalised(r["name"])),
+            text(r["alternate_names"]),
+            text(claimant_kind(r["claimant_type"])),
+            text(r["country"]),
+            text(r["description"]),
+        ]
+        for r in ds.claimants.to_dict("records")
+    ]
+    return capped(
+        ["Claimant", "Name", "Also called", "Kind", "Country", "Description"],
+        rows,
+        widths=[14, 18, 12, 12, 10, 34],
+        source="claimants.csv",
+    )
 
 
 def data_dictionary(descriptor: dict) -> str:
