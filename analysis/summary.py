@@ -90,7 +90,9 @@ def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
                 f"{capitalised(counted(s['n'], 'estimate'))} of {text(words.of)}, {who}, range from "
                 f"{number(s['low'])} to {number(s['high'])}{_cited(s['sources'])}."
             )
-            if s["low_by"] == s["high_by"]:
+            if len(s["claimants"]) == 1:
+                pass  # one claimant: named already, no one else to compare with
+            elif s["low_by"] == s["high_by"]:
                 out.append(f"{text(capitalised(listed(s['high_by'])))} gave both the lowest and the highest figure.")
             else:
                 out.append(
@@ -152,7 +154,7 @@ def _disputed(est: pd.DataFrame, conflicts: list[dict]) -> str | None:
         )
         if disputed
     ]
-    return f"The articles disagree on {listed(parts, serial=True)}." if parts else None
+    return f"The accounts differ on {listed(parts, serial=True)}." if parts else None
 
 
 def why_they_differ(est: pd.DataFrame, conflicts: list[dict]) -> list[str]:
@@ -199,19 +201,25 @@ def lead(ds, claimants: list[str] | None = None) -> str:
     est = _est(ds, claimants)
     conflicts = attribution_conflicts(ds, est)
     first = [s for s in (opening(ds), _disputed(est, conflicts)) if s]
-    selection = "this selection" if (ds.as_of is not None or claimants) else "the articles"
+    if ds.as_of is not None or claimants:
+        missing = "This selection holds no estimate of {}."
+    else:
+        missing = ("The article gives" if len(ds.sources) == 1 else "The articles give") + " no estimate of {}."
     paragraphs = [" ".join(first)] if first else []
-    for metrics, what in ((TROOP_METRICS, "troops sent"), (CASUALTY_METRICS, "casualties")):
+    for metrics, what in ((TROOP_METRICS, "the troops sent"), (CASUALTY_METRICS, "casualties")):
         sentences = [s for m in metrics for s in metric_sentences(est, m)]
-        paragraphs.append(" ".join(sentences) or f"No estimate of {what} is in {selection}.")
+        paragraphs.append(" ".join(sentences) or missing.format(what))
     paragraphs.append(" ".join(why_they_differ(est, conflicts)))
     words = record(ds)
-    paragraphs.append(
-        "This report lays the claims side by side, each traced to the words of the article that "
-        f"printed it: {counted(len(ds.claims), 'claim')}, {counted(len(ds.events), 'dated event')} "
-        f"and {counted(len(ds.disagreements), 'disagreement')} from the {text(words['articles'])} "
-        f"{text(words['published'])}."
-    )
+    articles = f"the {text(words['articles'])} {text(words['published'])}"
+    if ds.claims.empty:
+        paragraphs.append(f"The record holds no claim yet: {counted(len(ds.events), 'dated event')} from {articles}.")
+    else:
+        paragraphs.append(
+            "This report lays the claims side by side, each traced to the words of the article that "
+            f"printed it: {counted(len(ds.claims), 'claim')}, {counted(len(ds.events), 'dated event')} "
+            f"and {counted(len(ds.disagreements), 'disagreement')} from {articles}."
+        )
     return "\n\n".join(p for p in paragraphs if p)
 
 
