@@ -82,7 +82,9 @@ def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
         who = _from_whom(s["n"], s["claimants"])
         if len(shapes) == 1:
             r = rows.iloc[0]
-            figure = figure_words(r["value_low"], r["value_high"], r["qualifier"])
+            # "about" only when every estimate hedges: one exact report of the figure is exact
+            hedged = "approximately" if (rows["qualifier"] == "approximately").all() else r["qualifier"]
+            figure = figure_words(r["value_low"], r["value_high"], hedged)
             every = "Both" if s["n"] == 2 else f"All {counted(s['n'], 'estimate').split()[0]}"
             out.append(f"{every} estimates of {text(words.of)}, {who}, give {text(figure)}{_cited(s['sources'])}.")
         else:
