@@ -83,7 +83,7 @@ def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
         if len(shapes) == 1:
             r = rows.iloc[0]
             # "about" only when every estimate hedges: one exact report of the figure is exact
-            hedged = "approximately" if (rows["qualifier"] == "approximately").all() else r["qualifier"]
+            hedged = "approximately" if (rows["qualifier"] == "approximately").all() else "exact"
             figure = figure_words(r["value_low"], r["value_high"], hedged)
             every = "Both" if s["n"] == 2 else f"All {counted(s['n'], 'estimate').split()[0]}"
             out.append(f"{every} estimates of {text(words.of)}, {who}, give {text(figure)}{_cited(s['sources'])}.")
