@@ -177,7 +177,7 @@ def troop_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     dotted arrow when only that last day is known. Labels sit in a column on the right
     with leader lines, so they never collide.
     """
-    table, styles = _for_legibility(ds, table)
+    table, styles = _for_legibility(ds, _with_figures(table))
     metrics = list(dict.fromkeys(table["metric"]))
     heights = [3 if m == "deployed" else 1.4 for m in metrics] or [1]
     fig_height = 1.9 + 1.4 * sum(heights)
@@ -285,9 +285,15 @@ def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
     return [s for s in ds.sources["source_id"] if s in used]
 
 
+def _with_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """The estimates that have a figure: a claim without one has no place on a value axis
+    (the chapter's tables and the summary list it)."""
+    return table[table["value_low"].notna() | table["value_high"].notna()]
+
+
 def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
     """Every casualty estimate on one shared scale, one row per estimate, grouped under its metric."""
-    table, styles = _for_legibility(ds, table)
+    table, styles = _for_legibility(ds, _with_figures(table))
     table = table.reset_index(drop=True)
     groups = list(dict.fromkeys(table["metric"]))
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.42 * (len(table) + len(groups)) + 1.6), layout="constrained")
@@ -316,7 +322,8 @@ def casualty_chart(ds, table: pd.DataFrame, stem) -> list[Path]:
         pos += 0.4
     ax.set_yticks(ticks, labels, fontsize=8)
     ax.set_ylim(pos - 0.4, -0.8)
-    ax.set_xlim(0, max(table[["value_low", "value_high"]].max().max() * 1.15, 1))
+    top = table[["value_low", "value_high"]].max().max()  # NaN with no figure in the selection
+    ax.set_xlim(0, max(top * 1.15, 1) if pd.notna(top) else 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v)))
     ax.set_xlabel("North Korean soldiers (persons)")
     ax.set_title("Casualty estimates by metric and claimant", loc="left")

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 
+import nbformat
 import pandas as pd
 import pytest
 import records
 
-from analysis import render, summary
+from analysis import charts, load, render, summary
+from analysis.builder import pipeline
 from analysis.chronology import timeline, window_start
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, derived_figures, estimates, spread
 from analysis.formatting import counted, number
@@ -211,3 +213,39 @@ def test_chapters_that_ignore_the_claimant_filter_say_so(today):
     first = today.claimants.iloc[0]
     note = plain(render.parameters_note("", [first["claimant_id"]], today, filters_claimants=False))
     assert f"The claimant selection ({first['name']}) does not apply to this chapter" in note
+
+
+def _outputs(notebook) -> str:
+    """The Markdown a notebook displays, as a reader sees it."""
+    nb = nbformat.read(notebook, as_version=4)
+    shown = [
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "text/markdown" in o.get("data", {})
+    ]
+    return plain("\n".join(shown))
+
+
+def test_the_notebooks_print_these_sentences(tmp_path):
+    """One papermill run of two chapters over a generated record: the pages show the same
+    sentences the functions above were tested for, with nothing assumed about the record."""
+    data, archive = records.write(tmp_path / "record", records.scenario("undated"))
+    ds = load(data, archive, cache=False)
+    book = pipeline.build(tmp_path / "variant", data_dir=data, archive_dir=archive, only=["summary", "chronology"])
+    summary_page = _outputs(book / "summary.ipynb")
+    assert plain(summary.lead(ds)) in summary_page
+    assert "The only estimate of the North Korean troops sent is 11,000, from Western analysts" in summary_page
+    assert "acknowledged" not in summary_page and "undated" not in summary_page
+    chronology_page = _outputs(book / "chronology.ipynb")
+    assert "The record dates one event, by 28 April 2025. The article carries no publication date." in chronology_page
+
+
+def test_charts_draw_a_selection_without_any_figure(built, tmp_path):
+    """A claimant with no casualty figure, or claims without figures only: the chart still draws."""
+    for name in ("no_figures", "only_unquantified"):
+        ds = built[name]
+        for chart, metrics in ((charts.troop_chart, TROOP_METRICS), (charts.casualty_chart, CASUALTY_METRICS)):
+            svg = chart(ds, estimates(ds, metrics), tmp_path / name / chart.__name__)[0]
+            assert svg.is_file()
