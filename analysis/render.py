@@ -79,7 +79,7 @@ def estimates_table(est: pd.DataFrame) -> str:
         [
             text(r["claimant_name"]),
             text(r["metric_label"]),
-            f"**{text(r['figure'])}**",
+            text(r["figure"]),
             text(_qualifier(r["qualifier"])),
             text(r["when"]),
             text(", ".join(r["claim_ids"])),
@@ -164,7 +164,7 @@ def derived_table(derived: pd.DataFrame) -> str:
                 text(r["name"]),
                 text(r["formula"]),
                 "; ".join(text(i) for i in r["inputs"]),
-                f"**{text(result)}**",
+                text(result),
                 cite(r["sources"]),
             ]
         )

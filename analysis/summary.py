@@ -303,8 +303,8 @@ def headline_table(ds, claimants: list[str] | None = None) -> str:
         rows.append(
             [
                 text(label),
-                f"**{number(s['low'])}** ({text(listed(s['low_by']))})",
-                f"**{number(s['high'])}** ({text(listed(s['high_by']))})",
+                f"{number(s['low'])} ({text(listed(s['low_by']))})",
+                f"{number(s['high'])} ({text(listed(s['high_by']))})",
                 str(s["n"]),
                 cite(s["sources"]),
             ]

@@ -113,7 +113,8 @@ def test_estimate_table_cites_every_row(many):
     rows = md.split("\n* - ")[2:]  # [0] is the directive head, [1] the header row
     assert len(rows) == len(est)
     assert all("{cite:p}`" in row for row in rows)
-    assert f"**{text('10,000–12,000')}**" in md and f"**{text('up to 12,000')}**" in md
+    assert f"- {text('10,000–12,000')}\n" in md and f"- {text('up to 12,000')}\n" in md
+    assert "**" not in md, "figures in a table are not bold: bold is kept for the few things that need it"
 
 
 def test_summary_numbers_match_the_tables(dataset, troops):
@@ -123,7 +124,7 @@ def test_summary_numbers_match_the_tables(dataset, troops):
     assert values["deployed_range"] == expected
     assert values["n_claims"] == str(len(dataset.claims))
     table = summary.headline_table(dataset)
-    assert f"**{s['low']:,}**" in table and f"**{s['high']:,}**" in table
+    assert f"- {s['low']:,} (" in table and f"- {s['high']:,} (" in table
     assert all(isinstance(v, str) for v in values.values())
 
 
