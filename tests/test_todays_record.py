@@ -22,6 +22,11 @@ def changed(what: str, review: str) -> str:
     return f"today's record changed: {what}. Review {review}; if intended, update tests/test_todays_record.py."
 
 
+def differences(expected: dict, got: dict) -> str:
+    """Only what changed: 'deployed: was (10000, 14000), now (10000, 15000)'."""
+    return "; ".join(f"{k}: was {expected[k]!r}, now {got[k]!r}" for k in expected if got.get(k) != expected[k])
+
+
 @pytest.fixture(scope="module")
 def troops(dataset):
     return estimates(dataset, TROOP_METRICS)
@@ -47,7 +52,8 @@ def test_troop_figures_the_articles_print(dataset):
         (10000, 10000, "martel2025"),
         (10000, 12000, "unsigned2025"),  # "between 10,000 and 12,000"
     }
-    assert shapes == expected, changed(f"deployment figures {sorted(shapes ^ expected, key=str)}", "Troop estimates")
+    added, removed = sorted(shapes - expected, key=str), sorted(expected - shapes, key=str)
+    assert shapes == expected, changed(f"deployment figures added {added}, removed {removed}", "Troop estimates")
 
 
 def test_casualty_figures(dataset):
@@ -100,21 +106,29 @@ def test_spreads_and_summary_values(dataset, troops):
         "conflicts": "2",
         "early": "10,000",
     }
-    assert got == expected, changed(f"summary values {got}", "the Summary")
+    assert got == expected, changed(f"summary values ({differences(expected, got)})", "the Summary")
 
 
 def test_derived_figures(dataset):
     d = derived_figures(dataset).set_index("name")
     cross = d[d.index.str.contains("across claimants")]
-    got = (
-        d.loc["Killed plus wounded, one statement", "low"],
-        round(d.loc["Share of deployed troops killed, one statement", "low"], 4),
-        len(cross),
-        round(cross["low"].min(), 4),
-        round(cross["high"].max(), 4),
+    got = {
+        "killed + wounded": float(d.loc["Killed plus wounded, one statement", "low"]),
+        "share killed": round(float(d.loc["Share of deployed troops killed, one statement", "low"]), 4),
+        "cross-claimant shares": len(cross),
+        "lowest share": round(float(cross["low"].min()), 4),
+        "highest share": round(float(cross["high"].max()), 4),
+    }
+    expected = {
+        "killed + wounded": 3000.0,
+        "share killed": round(1000 / 11000, 4),
+        "cross-claimant shares": 3,
+        "lowest share": round(1200 / 14000, 4),
+        "highest share": round(4000 / 10000, 4),
+    }
+    assert got == expected, changed(
+        f"derived figures ({differences(expected, got)})", "Casualty estimates, Derived figures"
     )
-    expected = (3000, round(1000 / 11000, 4), 3, round(1200 / 14000, 4), round(4000 / 10000, 4))
-    assert got == expected, changed(f"derived figures {got}", "Casualty estimates, Derived figures")
 
 
 def test_chronology_facts(dataset):
