@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.formatting import figure_text, when_text
+from analysis.formatting import capitalised, figure_text, when_text
 
 TROOP_METRICS = ["deployed", "reinforcements"]
 CASUALTY_METRICS = ["killed", "wounded", "killed_or_wounded", "casualties"]
@@ -20,7 +20,10 @@ _KEY = ["claimant", "subject", "metric", "value_low", "value_high"]
 def claims_with_vocab(ds) -> pd.DataFrame:
     """Claims joined with their metric and claimant vocabulary rows."""
     metrics = ds.metrics.rename(columns={"label": "metric_label", "unit": "metric_unit", "group": "metric_group"})
-    claimants = ds.claimants.rename(columns={"name": "claimant_name"})[["claimant_id", "claimant_name", "country"]]
+    # a name is stored as it reads mid-sentence ("the US government"); tables and charts
+    # start a cell with it, so they get it capitalised, and prose takes claimant_prose
+    claimants = ds.claimants.rename(columns={"name": "claimant_prose"})[["claimant_id", "claimant_prose", "country"]]
+    claimants["claimant_name"] = claimants["claimant_prose"].map(capitalised)
     out = ds.claims.merge(metrics, left_on="metric", right_on="metric_id", how="left")
     return out.merge(claimants, left_on="claimant", right_on="claimant_id", how="left")
 
@@ -41,6 +44,7 @@ def estimates(ds, metrics: list[str], subject: str = "north_korea", claimants: l
         *_KEY,
         "metric_label",
         "claimant_name",
+        "claimant_prose",
         "claimant_type",
         "qualifier",
         "stated_start",
@@ -96,7 +100,15 @@ def _merge(cluster: list[dict]) -> dict:
     row = {
         k: narrowest[k]
         for k in _KEY
-        + ["metric_label", "claimant_name", "claimant_type", "stated_start", "stated_end", "stated_precision"]
+        + [
+            "metric_label",
+            "claimant_name",
+            "claimant_prose",
+            "claimant_type",
+            "stated_start",
+            "stated_end",
+            "stated_precision",
+        ]
     }
     row.update(
         qualifier=" / ".join(qualifiers),
@@ -111,31 +123,51 @@ def _merge(cluster: list[dict]) -> dict:
 
 
 def spread(table: pd.DataFrame, metric: str) -> dict:
-    """Lowest and highest figure given for ``metric``, and who gave them.
+    """Lowest and highest figure given for ``metric``, who gave them, and who spoke of it without a figure.
 
-    An 'up to' figure counts by its upper bound only, an 'at least' one by its lower:
-    the spread is of the figures the articles actually print.
+    Only estimates with a figure count towards ``n``, the range and its claimants: an
+    unquantified claim ("some deaths") is listed apart, in ``unquantified``. An 'up to'
+    figure counts by its upper bound only, an 'at least' one by its lower: the spread is
+    of the figures the articles actually print. Names are the claimants' prose names.
     """
     rows = table[table["metric"] == metric]
+    quantified = rows["value_low"].notna() | rows["value_high"].notna()
+    vague, rows = rows[~quantified], rows[quantified]
+    out = {
+        "n": len(rows),
+        "low": None,
+        "high": None,
+        "ratio": None,
+        "claimants": list(dict.fromkeys(rows["claimant_prose"])),
+        "sources": list(dict.fromkeys(s for ids in rows["source_ids"] for s in ids)),
+        "low_by": [],
+        "high_by": [],
+        "unquantified": list(dict.fromkeys(vague["claimant_prose"])),
+        "unquantified_sources": list(dict.fromkeys(s for ids in vague["source_ids"] for s in ids)),
+    }
+    if rows.empty:
+        return out
     values = pd.concat([rows["value_low"], rows["value_high"]]).dropna()
-    if values.empty:
-        return {"n": 0, "low": None, "high": None, "claimants": [], "sources": [], "low_by": [], "high_by": []}
     low, high = int(values.min()), int(values.max())
 
     def by(value):
         hit = rows[(rows["value_low"] == value) | (rows["value_high"] == value)]
-        return list(dict.fromkeys(hit["claimant_name"]))
+        return list(dict.fromkeys(hit["claimant_prose"]))
 
-    return {
-        "n": len(rows),
-        "low": low,
-        "high": high,
-        "ratio": high / low if low else None,
-        "claimants": list(dict.fromkeys(rows["claimant_name"])),
-        "sources": list(dict.fromkeys(s for ids in rows["source_ids"] for s in ids)),
-        "low_by": by(low),
-        "high_by": by(high),
-    }
+    def cited(value):
+        hit = rows[(rows["value_low"] == value) | (rows["value_high"] == value)]
+        return list(dict.fromkeys(s for ids in hit["source_ids"] for s in ids))
+
+    out.update(
+        low=low,
+        high=high,
+        ratio=high / low if low else None,
+        low_by=by(low),
+        high_by=by(high),
+        low_sources=cited(low),
+        high_sources=cited(high),
+    )
+    return out
 
 
 # Figures derived from two metrics one claimant gave in one statement.

@@ -82,3 +82,68 @@ def when_text(start, end, precision: str) -> str:
     if start.year == end.year:
         return f"{start.day} {start:%b} – {day(end)}"
     return f"{day(start)} – {day(end)}"
+
+
+def capitalised(value: str) -> str:
+    """``value`` with its first letter upper-cased: a name that begins a sentence or a table cell.
+
+    Claimant names are stored as they read mid-sentence ("the US government"), so prose
+    can use them anywhere; a table cell or a sentence start capitalises them.
+    """
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+def listed(items, limit: int = 8, none: str = "no one", serial: bool = False) -> str:
+    """'A', 'A and B', 'A, B and C'; beyond ``limit`` items, the first ones and 'N others'.
+
+    ``serial`` puts a comma before the last 'and' of three or more items, for items that
+    contain an 'and' or an 'or' themselves."""
+    items = list(dict.fromkeys(str(i) for i in items))
+    if not items:
+        return none
+    if len(items) > limit:
+        rest = len(items) - limit + 1
+        return ", ".join(items[: limit - 1]) + f" and {rest} others"
+    last = ", and " if serial and len(items) > 2 else " and "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
+
+
+# How prose writes a figure by its qualifier: 'about 14,000', 'up to 12,000', '10,000 to 12,000'.
+def figure_words(low, high, qualifier: str) -> str:
+    """A figure as a sentence states it; 'no figure' for an unquantified claim."""
+    has_low, has_high = pd.notna(low), pd.notna(high)
+    if has_low and has_high and low != high:
+        return f"{number(low)} to {number(high)}"
+    if has_low and has_high:
+        return ("about " if qualifier == "approximately" else "") + number(low)
+    return figure_text(low, high, qualifier).replace("not quantified", "no figure")
+
+
+def when_phrase(start, end, precision: str) -> str | None:
+    """A date interval as prose with its preposition: 'on 28 April 2025', 'in January 2025',
+    'between September and November 2024', 'by 28 April 2025'; None when nothing is known,
+    so that the sentence leaves the date out instead of inventing one."""
+    if precision == "unspecified" or pd.isna(end):
+        return None
+    if precision == "on_or_before" or pd.isna(start):
+        return f"by {long_day(end)}"
+    if precision == "day" or start == end:
+        return f"on {long_day(start)}"
+    if precision == "month":
+        return f"in {start:%B %Y}"
+    if precision == "year":
+        return f"in {start:%Y}"
+    if precision == "week":
+        return f"in the week of {long_day(start)}"
+    if start.year != end.year:
+        return f"between {long_day(start)} and {long_day(end)}"
+    if precision == "season":
+        return f"between {start:%B} and {end:%B %Y}"
+    if start.month == end.month:
+        return f"between {start.day} and {long_day(end)}"
+    return f"between {start.day} {start:%B} and {long_day(end)}"
+
+
+def long_day(ts) -> str:
+    return f"{ts.day} {ts:%B %Y}"

@@ -10,7 +10,17 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.estimates import claims_with_vocab
-from analysis.formatting import claimant_kind, counted, figure_text, number, percent, when_text
+from analysis.formatting import (
+    capitalised,
+    claimant_kind,
+    counted,
+    figure_text,
+    listed,
+    number,
+    percent,
+    when_phrase,
+    when_text,
+)
 from analysis.links import link, linked, linked_ids, with_value
 from analysis.markup import LIST_LIMIT, capped, cite, download, glued_figure, table, text
 
@@ -37,15 +47,25 @@ KIND_WORDS = {
 }
 
 
-def parameters_note(as_of, claimants=None) -> str:
+def parameters_note(as_of, claimants=None, ds=None, filters_claimants: bool = True) -> str:
+    """What the page is computed from: everything, or what was stated by ``as_of``, and whose claims.
+
+    Claimants are named by their display names when ``ds`` is given; a chapter that does
+    not filter by claimant (``filters_claimants=False``) says so instead of pretending to.
+    """
     scope = (
-        f"claims and events stated by {pd.Timestamp(as_of):%d %B %Y}"
+        f"claims and events stated by {pd.Timestamp(as_of).day} {pd.Timestamp(as_of):%B %Y}"
         if as_of
         else "every claim and event in the dataset"
     )
     note = f"Computed from {text(scope)}"
     if claimants:
-        note += f", claimants limited to {text(', '.join(claimants))}"
+        names = dict(zip(ds.claimants["claimant_id"], ds.claimants["name"], strict=True)) if ds is not None else {}
+        who = listed([names.get(c, c) for c in claimants])
+        if filters_claimants:
+            note += f"; estimates limited to those of {text(who)}"
+        else:
+            note += f". The claimant selection ({text(who)}) does not apply to this chapter"
     return f"*{note}.*"
 
 
@@ -65,8 +85,8 @@ def by_figure(est: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def estimates_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
-    """``listed``: the claims with a register entry (``register.listed``), which figures link to."""
+def estimates_table(est: pd.DataFrame, entries: set[str] | None = None) -> str:
+    """``entries``: the claims with a register entry (``register.listed``), which figures link to."""
     if est.empty:
         return "*No estimate in this selection.*"
     est = by_figure(est)
@@ -74,10 +94,10 @@ def estimates_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
         [
             text(r["claimant_name"]),
             text(r["metric_label"]),
-            linked(r["figure"], r["claim_ids"][:1], strong=True, listed=listed),
+            linked(r["figure"], r["claim_ids"][:1], listed=entries),
             text(_qualifier(r["qualifier"])),
             text(r["when"]),
-            linked_ids(r["claim_ids"], listed),
+            linked_ids(r["claim_ids"], entries),
             cite(r["source_ids"]),
         ]
         for _, r in est.iterrows()
@@ -88,16 +108,16 @@ def estimates_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
         widths=[22, 16, 12, 13, 14, 9, 14],
         source="claims.csv",
     )
-    return by_type_table(est, listed) + "\n\n" + shown if len(est) > LIST_LIMIT else shown
+    return by_type_table(est, entries) + "\n\n" + shown if len(est) > LIST_LIMIT else shown
 
 
-def by_type_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
+def by_type_table(est: pd.DataFrame, entries: set[str] | None = None) -> str:
     """Per metric and kind of claimant: how many estimates, the lowest and the highest."""
     rows = []
     for (label, kind), g in est.groupby(["metric_label", "claimant_type"], sort=False):
         values = pd.concat([g["value_low"], g["value_high"]]).dropna()
         low, high = (
-            (linked(number(v), with_value(g, v), listed=listed) for v in (values.min(), values.max()))
+            (linked(number(v), with_value(g, v), listed=entries) for v in (values.min(), values.max()))
             if not values.empty
             else ("—", "—")
         )
@@ -119,13 +139,13 @@ def by_type_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
     )
 
 
-def attribution_table(est: pd.DataFrame, listed: set[str] | None = None) -> str:
+def attribution_table(est: pd.DataFrame, entries: set[str] | None = None) -> str:
     """How each article words the attribution of each estimate."""
     est = by_figure(est)
     rows = [
         [
             text(r["claimant_name"]),
-            linked(r["figure"], r["claim_ids"], listed=listed),
+            linked(r["figure"], r["claim_ids"], listed=entries),
             text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
             cite(r["source_ids"]),
         ]
@@ -146,7 +166,7 @@ def metric_definitions(ds, metrics: list[str]) -> str:
     )
 
 
-def derived_table(derived: pd.DataFrame, listed: set[str] | None = None) -> str:
+def derived_table(derived: pd.DataFrame, entries: set[str] | None = None) -> str:
     if derived.empty:
         return "*No derived figure can be computed from this selection.*"
     rows = []
@@ -164,10 +184,10 @@ def derived_table(derived: pd.DataFrame, listed: set[str] | None = None) -> str:
                 text(r["name"]),
                 text(r["formula"]),
                 "; ".join(
-                    link(text(i), c) if listed is None or c in listed else text(i)
+                    link(text(i), c) if entries is None or c in entries else text(i)
                     for i, c in zip(r["inputs"], r["input_claims"], strict=True)
                 ),
-                f"**{text(result)}**",
+                text(result),
                 cite(r["sources"]),
             ]
         )
@@ -201,6 +221,9 @@ def timeline_caption(window: pd.DataFrame, background: pd.DataFrame) -> str:
     """The chronology chart's caption: what it draws, how, and what it leaves to the tables."""
     if window.empty:
         drawn = "No event in this selection."
+    elif len(window) == 1:
+        d = window.iloc[0]["datings"][0]
+        drawn = f"The chart shows one event, {text(when_phrase(d['start'], d['end'], d['precision']))}."
     else:
         first, last = window["date_end"].min(), window["date_end"].max()
         drawn = f"The {counted(len(window), 'event')} from {first:%B %Y} to {last.day} {last:%B %Y}."
@@ -212,6 +235,32 @@ def timeline_caption(window: pd.DataFrame, background: pd.DataFrame) -> str:
     n, verb = len(background), "is" if len(background) == 1 else "are"
     left_out = f" {counted(n, 'earlier background event').capitalize()} {verb} listed in the table only." if n else ""
     return drawn + how + left_out
+
+
+def chronology_intro(ds, tl: pd.DataFrame) -> str:
+    """The chronology's opening from the data: how many events, from when to when, and how
+    many of the articles carry a publication date of their own."""
+    if tl.empty:
+        span = "This selection holds no dated event."
+    elif len(tl) == 1:
+        d = tl.iloc[0]["datings"][0]
+        span = f"The record dates one event, {text(when_phrase(d['start'], d['end'], d['precision']))}."
+    else:
+        first = tl["date_start"].fillna(tl["date_end"]).min()
+        last = tl["date_end"].max()
+        span = f"The record dates {counted(len(tl), 'event')}, from {first:%B %Y} to {last.day} {last:%B %Y}."
+    n = len(ds.sources)
+    dated = int((ds.sources["published_precision"] == "day").sum())
+    if n == 1:
+        dateline = "The article carries a publication date." if dated else "The article carries no publication date."
+    elif dated == n:
+        dateline = f"Each of the {counted(n, 'article').split()[0]} articles carries a publication date."
+    elif dated == 0:
+        dateline = f"None of the {counted(n, 'article').split()[0]} articles carries a publication date."
+    else:
+        verb = "carries" if dated == 1 else "carry"
+        dateline = f"{capitalised(counted(dated, 'article'))} of {n} {verb} a publication date."
+    return f"{span} {dateline}"
 
 
 def date_resolution_table(ds) -> str:
@@ -345,6 +394,27 @@ def vocabulary_table(ds, resource: str, columns: list[str], labels: list[str], w
     frame = ds.tables[resource]
     rows = [[text(r[c]) for c in columns] for _, r in frame.iterrows()]
     return capped(labels, rows, widths=widths, source=f"{resource}.csv")
+
+
+def claimants_table(ds) -> str:
+    """The claimant vocabulary: the name the report uses, and the other names the articles use."""
+    rows = [
+        [
+            text(r["claimant_id"]),
+            text(capitalised(r["name"])),
+            text(r["alternate_names"]),
+            text(claimant_kind(r["claimant_type"])),
+            text(r["country"]),
+            text(r["description"]),
+        ]
+        for r in ds.claimants.to_dict("records")
+    ]
+    return capped(
+        ["Claimant", "Name", "Also called", "Kind", "Country", "Description"],
+        rows,
+        widths=[14, 18, 12, 12, 10, 34],
+        source="claimants.csv",
+    )
 
 
 def data_dictionary(descriptor: dict) -> str:

@@ -1,32 +1,234 @@
-"""The numbers the book's prose uses, as strings ready to glue into it: the summary
-page's headlines, and the size of the record the chapters describe."""
+"""The summary's prose and numbers: the opening of the report, written from the data.
+
+Every sentence is built here, not in the notebook, because its grammar depends on the
+record: one estimate or several, one claimant or many, a date known to the day or only
+"by" a day, a claim with a figure or without one. Each sentence states only what the
+data holds and leaves out what it does not (no "undated day", no range that includes a
+claim without a figure).
+"""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import pandas as pd
 
 from analysis.chronology import timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
-from analysis.formatting import counted, number, when_text
+from analysis import register
+from analysis.formatting import capitalised, counted, figure_words, listed, number, when_phrase, when_text
 from analysis.links import linked, with_value
 from analysis.markup import cite, table, text
-from analysis.register import listed
 
 HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
 NONE = "none stated"
+# The event the report opens with, when the record holds it (an ``event_key`` of events.csv).
+ACKNOWLEDGEMENT = "nk_acknowledgement"
+# Beyond this many conflicting attributions the summary names the first ones and counts the rest.
+CONFLICTS_NAMED = 3
 
 
-def _names(names: list[str], limit: int = 8) -> str:
-    if not names:
-        return "no one"
-    if len(names) > limit:
-        rest = len(names) - limit + 1
-        return ", ".join(names[: limit - 1]) + f" and {rest} others"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+class Words(NamedTuple):
+    """How a sentence names a headline metric."""
+
+    of: str  # "Estimates of {of} range from ..."
+    mention: str  # "{claimant} spoke of {mention} without giving a figure"
+    counted: str  # "the 4,000 {counted}"
 
 
-def headlines(ds) -> dict[str, str]:
-    """Every number the summary prose uses, keyed for myst-nb ``glue``."""
+METRIC_WORDS = {
+    "deployed": Words("the North Korean troops sent", "North Korean troops being sent", "troops sent"),
+    "reinforcements": Words("reinforcements", "reinforcements", "reinforcements"),
+    "killed": Words("the dead", "deaths", "dead"),
+    "wounded": Words("the wounded", "wounded soldiers", "wounded"),
+    "killed_or_wounded": Words("the killed and wounded together", "soldiers killed or wounded", "killed or wounded"),
+    "casualties": Words("undefined “casualties”", "casualties", "“casualties”"),
+}
+
+
+def _est(ds, claimants=None) -> pd.DataFrame:
+    return estimates(ds, HEADLINE_METRICS, claimants=claimants or None)
+
+
+def _quantified(est: pd.DataFrame, metric: str) -> pd.DataFrame:
+    rows = est[est["metric"] == metric]
+    return rows[rows["value_low"].notna() | rows["value_high"].notna()]
+
+
+def _sources(rows: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(s for ids in rows["source_ids"] for s in ids))
+
+
+def _cited(source_ids) -> str:
+    """A citation preceded by a space, or nothing when there is no source."""
+    c = cite(source_ids)
+    return f" {c}" if c else ""
+
+
+def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
+    """What the estimates of one metric say: the only figure, the shared figure, or the range
+    and who gave its ends; then who spoke of it without a figure."""
+    words = METRIC_WORDS[metric]
+    s = spread(est, metric)
+    rows = _quantified(est, metric)
+    out = []
+    if s["n"] == 1:
+        r = rows.iloc[0]
+        figure = figure_words(r["value_low"], r["value_high"], r["qualifier"])
+        out.append(
+            f"The only estimate of {text(words.of)} is {text(figure)}, "
+            f"from {text(r['claimant_prose'])}{_cited(r['source_ids'])}."
+        )
+    elif s["n"] > 1:
+        shapes = rows[["value_low", "value_high"]].drop_duplicates()
+        who = _from_whom(s["n"], s["claimants"])
+        if len(shapes) == 1:
+            r = rows.iloc[0]
+            # "about" only when every estimate hedges: one exact report of the figure is exact
+            hedged = "approximately" if (rows["qualifier"] == "approximately").all() else "exact"
+            figure = figure_words(r["value_low"], r["value_high"], hedged)
+            every = "Both" if s["n"] == 2 else f"All {counted(s['n'], 'estimate').split()[0]}"
+            out.append(f"{every} estimates of {text(words.of)}, {who}, give {text(figure)}{_cited(s['sources'])}.")
+        else:
+            out.append(
+                f"{capitalised(counted(s['n'], 'estimate'))} of {text(words.of)}, {who}, range from "
+                f"{number(s['low'])} to {number(s['high'])}{_cited(s['sources'])}."
+            )
+            if len(s["claimants"]) == 1:
+                pass  # one claimant: named already, no one else to compare with
+            elif s["low_by"] == s["high_by"]:
+                out.append(f"{text(capitalised(listed(s['high_by'])))} gave both the lowest and the highest figure.")
+            else:
+                out.append(
+                    f"The highest, {number(s['high'])}, comes from {text(listed(s['high_by']))}"
+                    f"{_cited(s['high_sources'])}; the lowest, {number(s['low'])}, "
+                    f"from {text(listed(s['low_by']))}{_cited(s['low_sources'])}."
+                )
+    if s["unquantified"]:
+        also = "also " if s["n"] else ""
+        out.append(
+            f"{text(capitalised(listed(s['unquantified'])))} {also}spoke of {text(words.mention)} "
+            f"without giving a figure{_cited(s['unquantified_sources'])}."
+        )
+    return out
+
+
+def _from_whom(n: int, claimants: list[str]) -> str:
+    if len(claimants) == 1:
+        return f"{'both' if n == 2 else 'all'} from {text(claimants[0])}"
+    if len(claimants) == n:
+        return "each from a different claimant"
+    return f"from {counted(len(claimants), 'claimant')}"
+
+
+def opening(ds) -> str | None:
+    """North Korea's acknowledgement, dated as the articles date it; None without the event."""
+    tl = timeline(ds)
+    ack = tl[tl["event_key"] == ACKNOWLEDGEMENT]
+    if ack.empty:
+        return None
+    what = "that its troops had fought for Russia in the Kursk region"
+    datings = ack.iloc[0]["datings"]
+    if len(datings) > 1:
+        each = "; ".join(
+            f"{text(when_phrase(d['start'], d['end'], d['precision']))}{_cited(d['source_ids'])}" for d in datings
+        )
+        return f"North Korea acknowledged {what}. The articles date the acknowledgement differently: {each}."
+    d = datings[0]
+    when = when_phrase(d["start"], d["end"], d["precision"])
+    cited = _cited(d["source_ids"])
+    if when.startswith("by "):
+        return f"{text(capitalised(when))}, North Korea had acknowledged {what}{cited}."
+    return f"North Korea acknowledged {text(when)} {what}{cited}."
+
+
+def _disputed(est: pd.DataFrame, conflicts: list[dict]) -> str | None:
+    """What the articles disagree on, from the figures: only the parts that are true."""
+    troops = any(len(_quantified(est, m)[["value_low", "value_high"]].drop_duplicates()) > 1 for m in TROOP_METRICS)
+    casualty_rows = [_quantified(est, m) for m in CASUALTY_METRICS]
+    casualties = sum(not r.empty for r in casualty_rows) > 1 or any(
+        len(r[["value_low", "value_high"]].drop_duplicates()) > 1 for r in casualty_rows
+    )
+    parts = [
+        part
+        for part, disputed in (
+            ("how many troops were sent", troops),
+            ("how many were killed or wounded", casualties),
+            ("who said so", bool(conflicts)),
+        )
+        if disputed
+    ]
+    return f"The accounts differ on {listed(parts, serial=True)}." if parts else None
+
+
+def why_they_differ(est: pd.DataFrame, conflicts: list[dict]) -> list[str]:
+    """Reasons the figures differ that the data shows: what they count, when, and who is credited."""
+    out = []
+    kinds = [METRIC_WORDS[m].of for m in CASUALTY_METRICS if not _quantified(est, m).empty]
+    if len(kinds) > 1:
+        out.append(
+            f"The casualty figures count different things: {text(listed(kinds, serial=True))}. "
+            "They cannot be compared one for one."
+        )
+    disputed = [
+        rows
+        for rows in (_quantified(est, m) for m in HEADLINE_METRICS)
+        if len(rows[["value_low", "value_high"]].drop_duplicates()) > 1
+    ]
+    if disputed:
+        rows = pd.concat(disputed)
+        first = rows["stated_start"].fillna(rows["stated_end"]).min()
+        last = rows["stated_end"].max()
+        if (first.year, first.month) != (last.year, last.month):
+            out.append(f"The differing estimates were stated at different times, from {first:%B %Y} to {last:%B %Y}.")
+    if conflicts:
+        n = len(conflicts)
+        verb = "is" if n == 1 else "are"
+        named = [
+            f"the {text(c['figure'])} {text(METRIC_WORDS[c['metric']].counted)} to "
+            + " and to ".join(f"{text(name)}{_cited(ids)}" for name, ids in c["credits"])
+            for c in conflicts[:CONFLICTS_NAMED]
+        ]
+        more = n - len(named)
+        rest = f"; and {counted(more, 'more figure')}, listed under Sources and disagreements" if more else ""
+        out.append(
+            f"{capitalised(counted(n, 'figure'))} {verb} credited to different claimants "
+            f"by different articles: {'; '.join(named)}{rest}."
+        )
+    if out:
+        out.append("The report shows every figure and picks none.")
+    return out
+
+
+def lead(ds, claimants: list[str] | None = None) -> str:
+    """The summary's opening paragraphs, as MyST Markdown with citations."""
+    est = _est(ds, claimants)
+    conflicts = attribution_conflicts(ds, est)
+    first = [s for s in (opening(ds), _disputed(est, conflicts)) if s]
+    if ds.as_of is not None or claimants:
+        missing = "This selection holds no estimate of {}."
+    else:
+        missing = ("The article gives" if len(ds.sources) == 1 else "The articles give") + " no estimate of {}."
+    paragraphs = [" ".join(first)] if first else []
+    for metrics, what in ((TROOP_METRICS, "the troops sent"), (CASUALTY_METRICS, "casualties")):
+        sentences = [s for m in metrics for s in metric_sentences(est, m)]
+        paragraphs.append(" ".join(sentences) or missing.format(what))
+    paragraphs.append(" ".join(why_they_differ(est, conflicts)))
+    words = record(ds)
+    articles = f"the {text(words['articles'])} {text(words['published'])}"
+    if ds.claims.empty:
+        paragraphs.append(f"The record holds no claim yet: {counted(len(ds.events), 'dated event')} from {articles}.")
+    else:
+        paragraphs.append(
+            "This report lays the claims side by side, each traced to the words of the article that "
+            f"printed it: {counted(len(ds.claims), 'claim')}, {counted(len(ds.events), 'dated event')} "
+            f"and {counted(len(ds.disagreements), 'disagreement')} from {articles}."
+        )
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def headlines(ds, claimants: list[str] | None = None) -> dict[str, str]:
+    """Every number the summary states, keyed for myst-nb ``glue`` and for tests."""
     out = {
         "n_sources": str(len(ds.sources)),
         "n_claims": str(len(ds.claims)),
@@ -34,38 +236,26 @@ def headlines(ds) -> dict[str, str]:
         "n_disagreements": str(len(ds.disagreements)),
     }
     tl = timeline(ds)
-    ack = tl[tl["event_key"] == "nk_acknowledgement"]
-    out["ack_date"] = ack.iloc[0]["datings"][0]["when"] if not ack.empty else "an undated day"
-    est = estimates(ds, HEADLINE_METRICS)
+    ack = tl[tl["event_key"] == ACKNOWLEDGEMENT]
+    if not ack.empty:
+        out["ack_date"] = "; ".join(d["when"] for d in ack.iloc[0]["datings"])
+    est = _est(ds, claimants)
     for metric in HEADLINE_METRICS:
         s = spread(est, metric)
+        out[f"{metric}_n"] = str(s["n"])
+        out[f"{metric}_n_claimants"] = str(len(s["claimants"]))
+        out[f"{metric}_claimants"] = listed(s["claimants"])
+        out[f"{metric}_unquantified_by"] = listed(s["unquantified"])
         if s["n"] == 0:
-            out.update(
-                {
-                    f"{metric}_range": NONE,
-                    f"{metric}_n": "0",
-                    f"{metric}_claimants": "no one",
-                    f"{metric}_low_by": "no one",
-                    f"{metric}_high_by": "no one",
-                    f"{metric}_ratio": "—",
-                }
-            )
+            out[f"{metric}_range"] = NONE
             continue
         out[f"{metric}_range"] = (
             number(s["low"]) if s["low"] == s["high"] else f"{number(s['low'])} to {number(s['high'])}"
         )
-        out[f"{metric}_n"] = str(s["n"])
-        out[f"{metric}_n_claimants"] = str(len(s["claimants"]))
-        out[f"{metric}_claimants"] = _names(s["claimants"])
-        out[f"{metric}_low_by"] = _names(s["low_by"])
-        out[f"{metric}_high_by"] = _names(s["high_by"])
-        out[f"{metric}_ratio"] = f"{s['ratio']:.1f}" if s.get("ratio") else "—"
+        out[f"{metric}_low_by"] = listed(s["low_by"])
+        out[f"{metric}_high_by"] = listed(s["high_by"])
     conflicts = attribution_conflicts(ds, est)
     out["n_attribution_conflicts"] = str(len(conflicts))
-    out["attribution_conflicts"] = (
-        "; ".join(f"{c['figure']} {c['metric_label'].lower()}, credited to {_names(c['claimants'])}" for c in conflicts)
-        or "none"
-    )
     return out
 
 
@@ -81,27 +271,32 @@ def record(ds) -> dict[str, str]:
 
 
 def attribution_conflicts(ds, est: pd.DataFrame | None = None) -> list[dict]:
-    """Figures that different articles credit to different claimants."""
-    est = estimates(ds, HEADLINE_METRICS) if est is None else est
+    """Figures that different articles credit to different claimants, with who is credited where."""
+    est = _est(ds) if est is None else est
+    est = est[est["value_low"].notna() | est["value_high"].notna()]
     out = []
     for _, g in est.groupby(["metric", "value_low", "value_high"], dropna=False, sort=False):
         if g["claimant"].nunique() > 1:
+            credits = {}
+            for r in g.to_dict("records"):
+                credits.setdefault(r["claimant_prose"], []).extend(r["source_ids"])
             out.append(
                 {
                     "metric": g["metric"].iloc[0],
                     "metric_label": g["metric_label"].iloc[0],
                     "figure": g["figure"].iloc[0],
-                    "claimants": list(dict.fromkeys(g["claimant_name"])),
-                    "sources": list(dict.fromkeys(s for ids in g["source_ids"] for s in ids)),
+                    "claimants": list(credits),
+                    "credits": [(name, list(dict.fromkeys(ids))) for name, ids in credits.items()],
+                    "sources": _sources(g),
                 }
             )
     return out
 
 
-def headline_table(ds) -> str:
+def headline_table(ds, claimants: list[str] | None = None) -> str:
     """Lowest and highest figure per metric, with who gave them and every reporting article."""
-    est = estimates(ds, HEADLINE_METRICS)
-    entries = listed(ds)
+    est = _est(ds, claimants)
+    entries = register.listed(ds)
     rows = []
     for metric in HEADLINE_METRICS:
         s = spread(est, metric)
@@ -112,8 +307,8 @@ def headline_table(ds) -> str:
         rows.append(
             [
                 text(label),
-                f"{_linked_bound(of_metric, s['low'], entries)} ({text(_names(s['low_by']))})",
-                f"{_linked_bound(of_metric, s['high'], entries)} ({text(_names(s['high_by']))})",
+                f"{_linked_bound(of_metric, s['low'], entries)} ({text(listed(s['low_by']))})",
+                f"{_linked_bound(of_metric, s['high'], entries)} ({text(listed(s['high_by']))})",
                 str(s["n"]),
                 cite(s["sources"]),
             ]
@@ -127,7 +322,7 @@ def headline_table(ds) -> str:
 
 def _linked_bound(estimates: pd.DataFrame, value, entries: set[str]) -> str:
     """A lowest or highest figure, linked to the register entries of the claims that gave it."""
-    return linked(number(value), with_value(estimates, value), strong=True, listed=entries)
+    return linked(number(value), with_value(estimates, value), listed=entries)
 
 
 def glue_all(values: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ from helpers import pdf_links, pdf_text, read_rows, snapshot, visible_text, writ
 
 from analysis import summary
 from analysis.builder import book, latex, site
+from analysis.estimates import TROOP_METRICS, estimates
 from analysis.paths import ROOT
 
 
@@ -78,36 +79,34 @@ def test_chart_pages_show_a_captioned_figure_with_alt_text_and_sources(built, na
     assert csv and (built[0] / "book" / csv.group(1)).resolve().is_file()
 
 
-def test_bibliography_lists_the_five_articles(built):
-    text = visible_text(page(built, "bibliography"))
-    for label in ("Suc25", "Def25", "Mar25", "Uns25", "Pan25"):
-        assert f"[{label}]" in text
-    assert "North Korea admits its forces are on the front lines of Ukraine" in text
+# An alpha-style citation label: '[Suc25]', '[Def25]', '[seo25]' (from the key), '[SD+25]'.
+LABEL = r"\[[A-Za-z][A-Za-z+]{1,3}\d{2}[a-z]?\]"
 
 
-def test_summary_numbers_match_the_dataset(built, dataset):
+def test_bibliography_lists_every_article(built, dataset):
+    html = page(built, "bibliography")
+    body = html[html.find('<article class="bd-article"') :]
+    assert body.count('<span class="label">') == len(dataset.sources)
+    assert len(set(re.findall(LABEL, visible_text(html)))) == len(dataset.sources)
+
+
+def test_summary_prose_is_the_leads_with_its_numbers(built, dataset):
     text = visible_text(page(built, "summary"))
+    # the lead as the code writes it, cut at its citations (which the page renders as labels)
+    for part in re.split(r"\{cite:p\}`[^`]*`", summary.lead(dataset)):
+        for sentence in re.sub(r"\\(.)", r"\1", part).split("\n\n"):
+            assert " ".join(sentence.split()).strip(" .;") in text, sentence
     values = summary.headlines(dataset)
-    for key in (
-        "deployed_range",
-        "killed_range",
-        "killed_or_wounded_range",
-        "casualties_range",
-        "ack_date",
-        "n_claims",
-    ):
-        assert values[key] in text, key
-    assert f"put the number of North Korean troops sent at {values['deployed_range']}" in text
+    for key in ("deployed_range", "killed_range", "n_claims"):
+        if values[key] != summary.NONE:
+            assert values[key].split(" to ")[0] in text, key
     # single figures with a thousands separator must not turn into tuples such as "(3, 0)"
-    assert f"Reinforcements. {values['reinforcements_range']} additional troops" in text
-    assert values["reinforcements_range"] == "3,000" and values["wounded_range"] == "2,700"
-    assert f"is {values['wounded_range']} (" in text and f"total of {values['casualties_range']} comes" in text
     assert not re.search(r"\(\d+, \d+\)", text), "a glued number was rendered as a tuple"
 
 
 def test_tables_show_every_estimate(built, dataset):
     text = visible_text(page(built, "troops"))
-    for figure in ("14,000", "11,000", "10,000–12,000", "up to 12,000", "3,000"):
+    for figure in estimates(dataset, TROOP_METRICS)["figure"]:
         assert figure in text
 
 
@@ -141,9 +140,7 @@ def test_pdf_has_every_chapter_bibliography_and_figures(pdf, dataset):
     flat = " ".join(text.split())
     for title in CHAPTERS.values():
         assert title.upper() in flat.upper(), title
-    for label in ("[Suc25]", "[Def25]", "[Mar25]", "[Uns25]", "[Pan25]"):
-        assert label in flat
-    assert "North Korea admits its forces are on the front lines of Ukraine" in flat
+    assert len(set(re.findall(LABEL, flat))) == len(dataset.sources)
     assert summary.headlines(dataset)["deployed_range"] in flat
     assert "??" not in flat and "{cite" not in flat and ":::" not in flat
     # curly quotes and dashes survive, and every chart is embedded as vector graphics
@@ -204,9 +201,10 @@ def _pdf_string(octal: str) -> str:
     return raw.decode("utf-16")
 
 
-def test_pdf_citations_and_cross_references_are_links(pdf):
+def test_pdf_citations_and_cross_references_are_links(pdf, dataset):
     links = pdf_links(pdf)
-    assert len([target for target in links if target.startswith("cite.")]) == 5, "every article, cited by a link"
+    cited = [target for target in links if target.startswith("cite.")]
+    assert len(cited) == len(dataset.sources), "every article, cited by a link"
     # numbered chapters, then the lettered appendices (the claims register onwards)
     chapters = [n for target, n in links.items() if target.startswith(("chapter.", "appendix."))]
     assert len(chapters) == len(CHAPTERS), "the contents link every chapter"

@@ -6,11 +6,9 @@ from analysis.dataset import load
 from analysis.numbers import numbers_in
 
 
-def test_counts(dataset):
-    assert len(dataset.sources) == 5
-    assert len(dataset.claims) >= 20
-    assert len(dataset.events) >= 50
-    assert len(dataset.disagreements) >= 10
+def test_every_table_has_rows(dataset):
+    for name in ("sources", "claims", "events", "claimants", "metrics"):
+        assert len(dataset.tables[name]) >= 1, name
 
 
 def test_types_are_pandas_types(dataset):
@@ -25,33 +23,6 @@ def _claims(ds, **where):
     return c
 
 
-def test_every_troop_total_the_articles_print_is_a_row(dataset):
-    deployed = _claims(dataset, metric="deployed", subject="north_korea")
-    shapes = {
-        (None if pd.isna(r.value_low) else int(r.value_low), int(r.value_high), r.source_id)
-        for r in deployed.itertuples()
-    }
-    assert (11000, 11000, "suciu2025") in shapes
-    assert (14000, 14000, "defencetalks2025") in shapes
-    assert (14000, 14000, "pandit2025") in shapes
-    assert (None, 12000, "martel2025") in shapes  # "up to 12,000": no lower bound
-    assert (10000, 10000, "martel2025") in shapes
-    assert (10000, 12000, "unsigned2025") in shapes  # "between 10,000 and 12,000"
-
-
-def test_the_4000_figure_is_attributed_differently_by_two_articles(dataset):
-    kw = _claims(dataset, metric="killed_or_wounded", value_high=4000)
-    attributed = dict(zip(kw["source_id"], kw["claimant"], strict=True))
-    assert attributed == {"unsigned2025": "sk_jcs", "pandit2025": "zelensky"}
-
-
-def test_casualty_figures(dataset):
-    assert set(_claims(dataset, metric="killed")["value_high"]) == {300, 1000}
-    assert list(_claims(dataset, metric="wounded")["value_high"]) == [2700]
-    assert list(_claims(dataset, metric="casualties")["value_high"]) == [1200]
-    assert set(_claims(dataset, metric="reinforcements")["claimant"]) == {"ua_officials", "sk_military"}
-
-
 def test_context_and_incident_figures(dataset):
     metrics = set(dataset.claims["metric"])
     assert {"incursion_settlements", "incursion_area", "captured", "lost_single_incident", "deserted"} <= metrics
@@ -64,21 +35,8 @@ def test_every_quote_carries_its_figure(dataset):
                 assert int(v) in numbers_in(r.quote), r.claim_id
 
 
-def test_monday_is_28_april_2025(dataset):
-    ack = dataset.events[dataset.events["event_key"] == "nk_acknowledgement"]
-    assert set(ack["date_start"]) == {pd.Timestamp("2025-04-28")}
-    assert set(ack["date_precision"]) == {"day"}
-    assert set(ack["source_id"]) == set(dataset.sources["source_id"])
-
-
-def test_relative_dates_resolved(dataset):
-    ev = dataset.events.set_index("event_id")
-    by_key = dataset.events.groupby("event_key")
-    first_confirmation = by_key.get_group("russia_first_confirmation")
-    assert pd.Timestamp("2025-04-26") in set(first_confirmation["date_start"])  # "on Saturday"
-    october = by_key.get_group("zelensky_october_estimate").iloc[0]
-    assert (october.date_start, october.date_end) == (pd.Timestamp("2024-10-01"), pd.Timestamp("2024-10-31"))
-    assert ev["date_basis"].str.len().min() > 10  # every dating carries its reasoning
+def test_every_dating_carries_its_reasoning(dataset):
+    assert dataset.events["date_basis"].str.len().min() > 10
 
 
 def test_every_disagreement_has_quotes_on_every_side(dataset):
@@ -91,8 +49,8 @@ def test_every_disagreement_has_quotes_on_every_side(dataset):
 def test_as_of_keeps_only_what_was_stated_by_then(dataset):
     early = dataset.filtered("2025-01-31")
     assert (early.claims["stated_end"] <= pd.Timestamp("2025-01-31")).all()
-    assert set(early.claims["value_high"].dropna()) >= {10000, 300, 2700}
-    assert 14000 not in set(early.claims["value_high"].dropna())
+    later = dataset.claims[dataset.claims["stated_end"] > pd.Timestamp("2025-01-31")]
+    assert set(early.claims["claim_id"]) == set(dataset.claims["claim_id"]) - set(later["claim_id"])
     assert (early.events["date_end"] <= pd.Timestamp("2025-01-31")).all()
     assert early.filtered(None) is early
 

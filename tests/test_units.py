@@ -6,7 +6,17 @@ import string
 import pandas as pd
 import pytest
 
-from analysis.formatting import claimant_kind, counted, figure_text, shortened, when_text
+from analysis.formatting import (
+    capitalised,
+    claimant_kind,
+    counted,
+    figure_text,
+    figure_words,
+    listed,
+    shortened,
+    when_phrase,
+    when_text,
+)
 from analysis.markup import cite, download, glued_figure, table, text
 from analysis.numbers import numbers_in
 from analysis.problems import CODES, DataError, Problem
@@ -86,6 +96,50 @@ def test_counted_takes_an_irregular_plural_and_reads_back_as_its_number():
     assert counted(1, "analysis", "analyses") == "one analysis"
     assert counted(2, "analysis", "analyses") == "two analyses"
     assert all(numbers_in(counted(n, "article")) == {n} for n in range(1, 100))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "expected"),
+    [
+        ("2025-04-28", "2025-04-28", "day", "on 28 April 2025"),
+        ("2025-01-01", "2025-01-31", "month", "in January 2025"),
+        ("2024-01-01", "2024-12-31", "year", "in 2024"),
+        ("2025-04-21", "2025-04-27", "week", "in the week of 21 April 2025"),
+        ("2024-09-01", "2024-11-30", "season", "between September and November 2024"),
+        ("2024-12-01", "2025-02-28", "season", "between 1 December 2024 and 28 February 2025"),
+        ("2025-04-28", "2025-04-29", "interval", "between 28 and 29 April 2025"),
+        ("2025-01-01", "2025-04-27", "interval", "between 1 January and 27 April 2025"),
+        (None, "2025-04-28", "on_or_before", "by 28 April 2025"),
+        (None, None, "unspecified", None),
+    ],
+)
+def test_when_phrase_never_invents_a_day(start, end, precision, expected):
+    ts = lambda v: pd.Timestamp(v) if v else pd.NaT  # noqa: E731
+    assert when_phrase(ts(start), ts(end), precision) == expected
+
+
+def test_listed_names_one_two_many_and_caps_the_rest():
+    assert listed([]) == "no one" and listed([], none="nothing") == "nothing"
+    assert listed(["A"]) == "A" and listed(["A", "B"]) == "A and B"
+    assert listed(["A", "B", "C"]) == "A, B and C"
+    assert listed(["A", "B", "C"], serial=True) == "A, B, and C"
+    assert listed(["A", "A", "B"]) == "A and B"
+    assert listed([f"N{i}" for i in range(10)], limit=3) == "N0, N1 and 8 others"
+
+
+def test_figure_words_say_the_figure_as_a_sentence_does():
+    nan = pd.NA
+    assert figure_words(1000, 1000, "approximately") == "about 1,000"
+    assert figure_words(14000, 14000, "exact") == "14,000"
+    assert figure_words(10000, 12000, "between") == "10,000 to 12,000"
+    assert figure_words(nan, 12000, "up_to") == "up to 12,000"
+    assert figure_words(5, nan, "at_least") == "at least 5"
+    assert figure_words(nan, nan, "unquantified") == "no figure"
+
+
+def test_capitalised_changes_only_the_first_letter():
+    assert capitalised("the US government") == "The US government"
+    assert capitalised("") == "" and capitalised("NIS") == "NIS"
 
 
 def test_claimant_kind_names_one_or_a_group():
