@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from analysis import register
 from analysis.chronology import timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
-from analysis import register
 from analysis.formatting import capitalised, counted, figure_words, listed, number, when_phrase, when_text
 from analysis.links import linked, with_value
 from analysis.markup import cite, table, text
