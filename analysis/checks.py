@@ -27,8 +27,6 @@ INTERVALS = {
 }
 QUOTED_TABLES = ["claims", "events", "disagreement_quotes"]
 SEASON_MAX_DAYS = 92
-# The event the book is about: the summary opens with its date.
-ACKNOWLEDGEMENT = "nk_acknowledgement"
 # The metrics each chapter counts, and the group metrics.csv must give them.
 CHAPTER_METRICS = {"troops": TROOP_METRICS, "casualties": CASUALTY_METRICS}
 # Fields of sources.csv that copy the archived article, and the words that say it does not print them.
@@ -52,7 +50,6 @@ def run_all(ds) -> list[Problem]:
         check_status,
         check_chapter_metrics,
         check_event_keys,
-        check_acknowledgement,
         check_intervals,
         check_dates_before_publication,
         check_quotes,
@@ -259,22 +256,6 @@ def check_event_keys(ds) -> list[Problem]:
                 )
             )
     return problems
-
-
-def check_acknowledgement(ds) -> list[Problem]:
-    """The book is about North Korea's acknowledgement: some article must report it."""
-    if (ds.events["event_key"] == ACKNOWLEDGEMENT).any():
-        return []
-    return [
-        Problem(
-            _file(ds, "events"),
-            None,
-            "event_key",
-            "acknowledgement-missing",
-            f"no event has event_key '{ACKNOWLEDGEMENT}': the summary opens with the day North Korea "
-            "acknowledged its troops; add that event as an article reports it",
-        )
-    ]
 
 
 def check_intervals(ds) -> list[Problem]:

@@ -62,7 +62,6 @@ CODES = {
     "chapter-metric-missing": "a metric a chapter counts is not in metrics.csv",
     "chapter-metric-group": "a metric a chapter counts is in another group in metrics.csv",
     "event-category-mismatch": "rows of one event (one event_key) give different categories",
-    "acknowledgement-missing": "no article reports North Korea's acknowledgement, the event the book is about",
     "bib-unparsable": "references.bib cannot be parsed",
     "bib-entry-missing": "a source has no entry in references.bib",
     "bib-entry-orphan": "an entry in references.bib has no row in sources.csv",

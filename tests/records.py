@@ -102,7 +102,8 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
     bib, n_claim, n_event = [], 0, 0
     for i, article in enumerate(articles):
         sid = f"article{i:03d}"
-        lines = [f"Made-up article number {i} for the tests."]
+        # the byline as sources.csv records it: validation finds author, outlet and title printed
+        lines = [f"Article {i}. By Author {i}. Outlet.", f"Made-up article number {i} for the tests."]
         for c in article.claims:
             n_claim += 1
             name = CLAIMANTS[c.claimant][0]
@@ -132,6 +133,7 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
                     "period_precision": "unspecified",
                     "period_basis": "generated",
                     "quote": quote,
+                    "status": "current",
                 }
             )
         for e in article.events:
@@ -154,7 +156,8 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
                 }
             )
         text = "\n".join(lines) + "\n"
-        name = f"{i:03d}_{hashlib.sha256(text.encode()).hexdigest()[:16]}.txt"
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        name = f"{i:03d}_{digest[:16]}.txt"
         (archive / name).write_text(text, encoding="utf-8")
         tables["sources"].append(
             {
@@ -167,6 +170,7 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
                 "published_precision": "interval",
                 "date_basis": "generated",
                 "archive_file": name,
+                "archive_sha256": digest,
             }
         )
         bib.append(f"@misc{{{sid},\n  author = {{Author {i}}},\n  title = {{Article {i}}},\n  year = {{2025}}\n}}\n")

@@ -116,7 +116,8 @@ def test_estimate_table_cites_every_row(many):
     rows = md.split("\n* - ")[2:]  # [0] is the directive head, [1] the header row
     assert len(rows) == len(est)
     assert all("{cite:p}`" in row for row in rows)
-    assert f"- {text('10,000–12,000')}\n" in md and f"- {text('up to 12,000')}\n" in md
+    # each figure as printed, linked to the register entry of its claim
+    assert f"- [{text('10,000–12,000')}](#" in md and f"- [{text('up to 12,000')}](#" in md
     assert "**" not in md, "figures in a table are not bold: bold is kept for the few things that need it"
 
 

@@ -541,14 +541,6 @@ CASES = [
         id="one event, two categories",
     ),
     pytest.param(
-        renamed_everywhere("events.csv", "event_key", "nk_acknowledgement", "nk_admission"),
-        "events.csv",
-        None,
-        "event_key",
-        "acknowledgement-missing",
-        id="no acknowledgement event",
-    ),
-    pytest.param(
         SetCell("sources.csv", 0, author="Peter Sucui"),
         "sources.csv",
         2,

@@ -85,7 +85,7 @@ def _nbval(notebook: Path) -> subprocess.CompletedProcess:
             "--nbval-current-env",
             "-p",
             "no:cacheprovider",
-            "-q",
+            "-vv",  # the whole diff of each output, so the changed figure shows
             str(notebook),
         ],
         capture_output=True,

@@ -247,5 +247,6 @@ def test_charts_draw_a_selection_without_any_figure(built, tmp_path):
     for name in ("no_figures", "only_unquantified"):
         ds = built[name]
         for chart, metrics in ((charts.troop_chart, TROOP_METRICS), (charts.casualty_chart, CASUALTY_METRICS)):
-            svg = chart(ds, estimates(ds, metrics), tmp_path / name / chart.__name__)[0]
-            assert svg.is_file()
+            drawn = chart(ds, estimates(ds, metrics), tmp_path / name / chart.__name__)
+            assert all(path.is_file() for path in drawn.paths)
+            assert drawn.rows.empty and "<svg" in drawn.svg

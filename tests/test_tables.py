@@ -63,5 +63,5 @@ def test_estimate_tables_list_claimants_by_figure_within_each_metric(dataset):
     # metric by metric, in the order the estimates came in
     assert list(dict.fromkeys(listed["metric"])) == list(dict.fromkeys(shuffled["metric"]))
     # the table shows that order
-    figures = re.findall(r"^  - \*\*(.+?)\*\*$", render.estimates_table(shuffled), re.M)
+    figures = re.findall(r"^  - \[(?!C\d+\])(.+?)\]\(#c\d+\)$", render.estimates_table(shuffled), re.M)
     assert figures == [text(f) for f in listed["figure"]]
