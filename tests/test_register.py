@@ -77,7 +77,7 @@ def test_entries_link_the_same_report_in_other_articles(dataset):
 
 
 def test_a_larger_record_lists_the_first_events_and_links_only_listed_ones(dataset):
-    many = pd.concat([dataset.events] * 3, ignore_index=True)
+    many = pd.concat([dataset.events] * (register.EVENT_LIMIT // len(dataset.events) + 2), ignore_index=True)
     many["event_id"] = [f"E{i:04d}" for i in range(len(many))]
     big = type(dataset)({**dataset.tables, "events": many}, dataset.descriptor, dataset.data_dir, dataset.archive_dir)
     text_ = register.event_entries(big)
