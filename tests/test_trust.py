@@ -44,11 +44,15 @@ def test_an_interrupted_build_leaves_book_as_it_was(tmp_path, sig):
         text=True,
         cwd=ROOT,
     )
+    # Interrupt once papermill is running notebooks (a worker opens its kernel log as it
+    # starts one), not after a fixed delay: with forked kernels the whole run can take
+    # under two seconds, so a fixed delay would sometimes miss it.
     deadline = time.monotonic() + 60
-    while not list(out.glob(".book-build-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while not list((out / "_build" / "logs").glob("*.log")) and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert list(out.glob(".book-build-*")), "the build should have started staging"
-    time.sleep(1.5)  # let papermill get going
+    time.sleep(0.2)
+    assert proc.poll() is None, "the build should still be running when interrupted"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
