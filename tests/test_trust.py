@@ -43,6 +43,9 @@ def test_an_interrupted_build_leaves_book_as_it_was(tmp_path, sig):
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        # as in a terminal: a test runner started in the background (nohup, `&`) passes on
+        # SIGINT ignored, and Python then installs no KeyboardInterrupt handler
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     # Interrupt once papermill is running notebooks (a worker opens its kernel log as it
     # starts one), not after a fixed delay: with forked kernels the whole run can take
