@@ -10,6 +10,10 @@ import pandas as pd
 
 from analysis.formatting import when_text
 
+# The event the report opens with, when the record holds it (an ``event_key`` of events.csv):
+# the day the articles' other relative dates hang on.
+ACKNOWLEDGEMENT = "nk_acknowledgement"
+
 
 def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:
     events = ds.events

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.chronology import ACKNOWLEDGEMENT
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import (
     capitalised,
@@ -261,6 +262,24 @@ def chronology_intro(ds, tl: pd.DataFrame) -> str:
         verb = "carries" if dated == 1 else "carry"
         dateline = f"{capitalised(counted(dated, 'article'))} of {n} {verb} a publication date."
     return f"{span} {dateline}"
+
+
+def date_anchor(ds) -> str:
+    """How the day the articles' relative dates hang on was resolved, in the words the
+    curators recorded with that event (its ``date_basis``); empty when the record has no
+    such event dated to the day."""
+    events = ds.events
+    anchors = events[(events["event_key"] == ACKNOWLEDGEMENT) & (events["date_precision"] == "day")]
+    if anchors.empty:
+        return ""
+    e = anchors.sort_values("event_id").iloc[0]
+    what = str(e["description"]).strip()
+    what += "" if what.endswith((".", "!", "?")) else "."
+    return (
+        f'**The anchor.** The articles\' relative dates ("on Monday", "last week") count from one '
+        f"event, {link(text(e['event_id']), e['event_id'])}: {text(what)} It falls on "
+        f"{text(when_text(e['date_start'], e['date_end'], 'day'))}, by this reasoning: {text(e['date_basis'])}"
+    )
 
 
 def date_resolution_table(ds) -> str:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis import register
-from analysis.chronology import timeline
+from analysis.chronology import ACKNOWLEDGEMENT, timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
 from analysis.formatting import capitalised, counted, figure_words, listed, number, when_phrase, when_text
 from analysis.links import linked, with_value
@@ -22,8 +22,6 @@ from analysis.markup import cite, table, text
 
 HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
 NONE = "none stated"
-# The event the report opens with, when the record holds it (an ``event_key`` of events.csv).
-ACKNOWLEDGEMENT = "nk_acknowledgement"
 # Beyond this many conflicting attributions the summary names the first ones and counts the rest.
 CONFLICTS_NAMED = 3
 

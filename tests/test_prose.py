@@ -250,3 +250,21 @@ def test_charts_draw_a_selection_without_any_figure(built, tmp_path):
             drawn = chart(ds, estimates(ds, metrics), tmp_path / name / chart.__name__)
             assert all(path.is_file() for path in drawn.paths)
             assert drawn.rows.empty and "<svg" in drawn.svg
+
+
+def test_the_date_anchor_is_the_recorded_reasoning_or_nothing(built, dataset):
+    """Method and data explains the anchor date from the record itself, never from typed text."""
+    from analysis.chronology import ACKNOWLEDGEMENT
+    from analysis.markup import text
+
+    anchors = dataset.events[
+        (dataset.events["event_key"] == ACKNOWLEDGEMENT) & (dataset.events["date_precision"] == "day")
+    ].sort_values("event_id")
+    note = render.date_anchor(dataset)
+    if anchors.empty:
+        assert note == ""
+    else:
+        first = anchors.iloc[0]
+        assert f"[{first['event_id']}](#{first['event_id'].lower()})" in note
+        assert text(first["date_basis"]) in note
+    assert render.date_anchor(built["undated"]) == ""
