@@ -39,6 +39,12 @@ PRINTED_SOURCE_FIELDS = {
 # NNN_<first 16 hex digits of the SHA-256 of the text>.txt. 000-004 predate the rule.
 CONTENT_NAMED_FROM = 5
 ARCHIVE_NAME = re.compile(r"^(?P<number>[0-9]{3})_(?P<digest>[0-9a-f]{16})\.txt$")
+NAME_DIGITS = 16
+
+
+def archive_name(number: int, digest: str) -> str:
+    """The rule's file name for the archived text numbered ``number`` with SHA-256 ``digest``."""
+    return f"{number:03d}_{digest[:NAME_DIGITS]}.txt"
 
 
 def run_all(ds) -> list[Problem]:
@@ -448,14 +454,14 @@ def _archive_problems(src_file: str, row: int, source: dict, path: Path, raw: by
             )
         )
     match = ARCHIVE_NAME.match(str(source["archive_file"]))
-    if match and int(match["number"]) >= CONTENT_NAMED_FROM and match["digest"] != digest[:16]:
+    if match and int(match["number"]) >= CONTENT_NAMED_FROM and match["digest"] != digest[:NAME_DIGITS]:
         problems.append(
             Problem(
                 src_file,
                 row,
                 "archive_file",
                 "archive-name",
-                f"'{source['archive_file']}' should be named {match['number']}_{digest[:16]}.txt: from "
+                f"'{source['archive_file']}' should be named {archive_name(int(match['number']), digest)}: from "
                 f"{CONTENT_NAMED_FROM:03d} on, an archive file is named by the first 16 hex digits of the "
                 "SHA-256 of its text (python -m analysis add-source names it)",
             )

@@ -9,7 +9,6 @@ with ``analysis.load``, so it passes the same validation as the real record.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import random
 import shutil
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import load
+from analysis.checks import archive_name, sha256_text
 from analysis.formatting import number
 from analysis.paths import DATA_DIR
 
@@ -156,8 +156,8 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
                 }
             )
         text = "\n".join(lines) + "\n"
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        name = f"{i:03d}_{digest[:16]}.txt"
+        digest = sha256_text(text.encode())
+        name = archive_name(i, digest)
         (archive / name).write_text(text, encoding="utf-8")
         tables["sources"].append(
             {

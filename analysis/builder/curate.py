@@ -11,14 +11,13 @@ again on the same file changes nothing.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.checks import ARCHIVE_NAME
+from analysis.checks import ARCHIVE_NAME, NAME_DIGITS, archive_name, sha256_text
 
 SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # what the curator fills in, as validation will ask for it
@@ -74,7 +73,7 @@ def add_source(
         raise CurationError(f"{archive}: the archive folder does not exist (give --archive-dir or set ARCHIVE_DIR)")
     raw = file.read_bytes()
     _require_utf8(file, raw)
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = sha256_text(raw)
     sources_csv = data_dir / "sources.csv"
     header, rows, newline = _read_csv(sources_csv)
     existing = next((r for r in rows if r.get("archive_sha256") == digest), None)
@@ -125,9 +124,9 @@ def _archive_name(archive: Path, rows: list[dict], digest: str) -> Path:
         raise CurationError("the archive's three-digit numbers are used up (000-999)")
     for name in taken:  # the same text under another number: reuse it
         m = ARCHIVE_NAME.match(name)
-        if m and m["digest"] == digest[:16] and (archive / name).is_file():
+        if m and m["digest"] == digest[:NAME_DIGITS] and (archive / name).is_file():
             return archive / name
-    return archive / f"{number:03d}_{digest[:16]}.txt"
+    return archive / archive_name(number, digest)
 
 
 def _copy(raw: bytes, target: Path) -> bool:

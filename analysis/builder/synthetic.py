@@ -9,12 +9,12 @@ Nothing generated here is committed.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 from analysis import paths
+from analysis.checks import archive_name, sha256_text
 
 FILES = ["sources", "claimants", "metrics", "claims", "events", "disagreements", "disagreement_quotes"]
 
@@ -46,8 +46,8 @@ def generate(out_dir: Path, factor: int = 100, data_dir: Path = paths.DATA_DIR, 
             text = (Path(archive_dir) / src["archive_file"]).read_text(encoding="utf-8")
             text += f"\n[synthetic copy {copy}]\n"
             index = copy * len(tables["sources"]) + i
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            name = f"{index:03d}_{digest[:16]}.txt"  # the archive's naming rule (README)
+            digest = sha256_text(text.encode())
+            name = archive_name(index, digest)
             (archive_out / name).write_bytes(text.encode())
             sources[src["source_id"]] = f"{src['source_id']}_{copy:03d}"
             out["sources"].append(
