@@ -20,13 +20,13 @@ def link(label: str, record_id: str) -> str:
     return f"[{label}](#{anchor(record_id)})"
 
 
-def linked(figure: str, claim_ids: Sequence[str], strong: bool = False, listed: set[str] | None = None) -> str:
+def linked(figure: str, claim_ids: Sequence[str], listed: set[str] | None = None) -> str:
     """A table's figure as a link to the register: to the entry of its claim, or, when
     the row merges several claims, to the first, followed by every claim's id, each a
     link: '14,000 [C006, C017]'. ``figure`` is plain text (escaped here). With ``listed``
     (``register.listed``), only claims that have an entry are linked."""
     ids = [i for i in dict.fromkeys(str(i) for i in claim_ids) if listed is None or i in listed]
-    shown = f"**{text(figure)}**" if strong else text(figure)
+    shown = text(figure)
     if not ids:
         return shown
     out = link(shown, ids[0])

@@ -38,7 +38,6 @@ def test_as_printed_finds_the_figure_in_the_quote(quote, values, expected):
 
 def test_linked_links_a_figure_to_its_claim_and_lists_merged_claims():
     assert linked("14,000", ["C006"]) == "[14\\,000](#c006)"
-    assert linked("14,000", ["C006"], strong=True) == "[**14\\,000**](#c006)"
     assert linked("14,000", ["C006", "C017"]) == "[14\\,000](#c006) \\[[C006](#c006), [C017](#c017)\\]"
     assert linked("not quantified", []) == "not quantified"
     # the label is data: it is escaped, so it cannot close the link or open markup
