@@ -79,12 +79,32 @@ def test_a_sphinx_warning_fails_the_build_and_names_it(variant, plain):
         page.write_text(original)
 
 
+def test_builds_started_together_take_turns(variant):
+    """Two builds of one book at once (two test workers, two terminals) share conf.py,
+    the doctrees and _build/: the second waits for the first, then finds the edition
+    current, instead of both writing the same files (which broke a LaTeX run in CI)."""
+    Stamps(variant).record("edition:html", "forget", [])
+    script = "import sys; from pathlib import Path; from analysis.builder import site; "
+    script += "print(site.build(Path(sys.argv[1]), 'html'))"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, str(variant)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    answers = sorted(run.communicate()[0].strip() for run in runs)
+    assert [run.returncode for run in runs] == [0, 0]
+    assert answers == ["False", "True"]  # one built, the other found it built
+    assert site.is_current(variant, "html")
+
+
 def test_a_failing_tool_is_read_by_its_exit_status(tmp_path):
     log = tmp_path / "x.log"
-    log.write_text("reading sources\n! Undefined control sequence.\nall done\n")
+    log.write_text("reading sources\n! Undefined control sequence.\nl.412 see \\badmacro\n\nall done\n")
     site._outcome(0, log, "pdf")  # success says nothing
-    with pytest.raises(site.SiteError, match=r"pdf build failed \(exit status 2\)[\s\S]*Undefined control"):
+    with pytest.raises(site.SiteError, match=r"pdf build failed \(exit status 2\)[\s\S]*Undefined control") as error:
         site._outcome(2, log, "pdf")
+    # TeX names the culprit on the line after the error: the message quotes it
+    assert "l.412 see \\badmacro" in str(error.value)
+    assert "reading sources" not in str(error.value) and "all done" not in str(error.value)
 
 
 def test_a_character_no_font_has_fails_the_pdf_build(tmp_path):

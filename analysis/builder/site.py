@@ -20,6 +20,7 @@ character no font of the PDF has). An edition whose inputs did not change is not
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib
 import os
 import re
@@ -117,18 +118,31 @@ def build(root: Path, edition: str, plain: bool = False) -> bool:
     Returns whether it was built. Raises ``SiteError`` when Sphinx or LaTeX fail; the
     edition is then not stamped current.
     """
-    if is_current(root, edition):
-        return False
-    key = inputs_key(root, edition)  # before the build: what it was built from
-    started = time.monotonic()
-    toc = _toc_file(root, edition)
-    if plain:
-        _jupyter_book(root, edition, toc)
-    else:
-        _sphinx(root, edition, toc)
-    seconds = round(time.monotonic() - started, 1)
-    Stamps(root).record(f"edition:{edition}", key, [product(root, edition)], seconds=seconds)
-    return True
+    with _one_build_at_a_time(root):
+        if is_current(root, edition):
+            return False
+        key = inputs_key(root, edition)  # before the build: what it was built from
+        started = time.monotonic()
+        toc = _toc_file(root, edition)
+        if plain:
+            _jupyter_book(root, edition, toc)
+        else:
+            _sphinx(root, edition, toc)
+        seconds = round(time.monotonic() - started, 1)
+        Stamps(root).record(f"edition:{edition}", key, [product(root, edition)], seconds=seconds)
+        return True
+
+
+@contextlib.contextmanager
+def _one_build_at_a_time(root: Path):
+    """Hold the book's build lock: both editions share ``conf.py``, the doctrees and
+    ``_build/``, so a second build started meanwhile (another ``make``, another test worker)
+    waits, then finds the edition current instead of writing the same files at once."""
+    path = root / "_build" / ".site.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def place_pdf_beside_html(root: Path) -> None:
@@ -210,7 +224,7 @@ def _outcome(code: int, log: Path, name: str, tex_log: Path | None = None) -> No
     had (XeLaTeX only notes it in its log and leaves a gap in the text)."""
     if code != 0:
         text = log.read_text(errors="replace").splitlines()
-        relevant = [line for line in text if _is_relevant(line)] or text[-20:]
+        relevant = _relevant_lines(text) or text[-20:]
         raise SiteError(f"the {name} build failed (exit status {code}); from {log}:\n" + "\n".join(relevant[:30]))
     missing = _missing_characters(tex_log) if tex_log and tex_log.is_file() else []
     if missing:
@@ -227,8 +241,16 @@ def _missing_characters(tex_log: Path) -> list[str]:
     return list(dict.fromkeys(f"{char} in {font}" for char, font in found))
 
 
-def _is_relevant(line: str) -> bool:
-    return any(word in line for word in ("WARNING", "ERROR", "Error", "Exception", "! ", "error:"))
+def _relevant_lines(text: list[str]) -> list[str]:
+    """The lines that say why a build failed. A TeX error ("! Undefined control sequence.")
+    names its culprit only on the lines after it ("l.412 ...\\badmacro"), so those come too."""
+    keep: set[int] = set()
+    for number, line in enumerate(text):
+        if any(word in line for word in ("WARNING", "ERROR", "Error", "Exception", "! ", "error:")):
+            keep.add(number)
+            if line.startswith("! "):
+                keep.update(range(number + 1, min(number + 3, len(text))))
+    return [text[number] for number in sorted(keep)]
 
 
 def _log(root: Path, name: str) -> Path:
