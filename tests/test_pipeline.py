@@ -165,3 +165,13 @@ def test_a_data_change_reruns_every_notebook(tmp_path, capsys):
     capsys.readouterr()
     pipeline.build(out, data_dir=data, only=["sources", "method"])
     assert "Running 2 notebooks" in capsys.readouterr().out
+
+
+def test_another_python_reruns_every_notebook(tmp_path, monkeypatch):
+    """The method chapter's receipt prints the interpreter's version: a notebook run by
+    another Python is not current."""
+    before = pipeline.plan(tmp_path / "variant").keys
+    monkeypatch.setattr(pipeline.platform, "python_version", lambda: "3.99.0")
+    after = pipeline.plan(tmp_path / "variant").keys
+    assert before.keys() == after.keys()
+    assert [name for name in before if before[name] == after[name]] == []

@@ -190,3 +190,21 @@ def test_the_pdf_is_placed_beside_the_html_whichever_was_built_last(tmp_path):
     pdf.write_bytes(b"%PDF-1.5 second")  # a new PDF, or an HTML folder rebuilt from scratch
     site.place_pdf_beside_html(tmp_path)
     assert (html / pdf.name).read_bytes() == b"%PDF-1.5 second"
+
+
+def test_a_change_to_our_extensions_rebuilds_every_page(variant, monkeypatch):
+    """Sphinx rereads only the sources that changed; a change to an extension of ours (its
+    code, templates or stylesheet) can change what every page is read or written as, so
+    every page is read afresh and rewritten."""
+    site.build(variant, "html")
+    html = site.output_dir(variant, "html")
+    chapters = sorted(html.glob("book/*.html"))
+    before = {page: page.stat().st_mtime_ns for page in chapters}
+    monkeypatch.setattr(site, "extensions_key", lambda root, edition: "the extensions' code changed")
+    assert not site.is_current(variant, "html")
+    assert site.build(variant, "html")
+    read = re.findall(r"^reading sources\.\.\. \[ *\d+%\] (\S+)$", site._log(variant, "html").read_text(), re.M)
+    assert sorted(read) == [f"book/{page.stem}" for page in chapters]
+    assert [page.name for page in chapters if page.stat().st_mtime_ns == before[page]] == []
+    monkeypatch.undo()
+    site.build(variant, "html")  # as the module's other tests expect it

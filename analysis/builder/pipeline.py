@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import platform
 import shutil
 import signal
 import tempfile
@@ -105,7 +106,10 @@ def plan(
     if archive_dir != paths.archive_dir():
         parameters["archive_dir"] = str(archive_dir)
     names = [n for n in book.notebooks(paths.ROOT, templates) if only is None or n in only]
-    shared = digest(files=[data_dir, archive_dir, paths.REQUIREMENTS], values=parameters)
+    # the interpreter too: the method chapter's receipt prints its version
+    shared = digest(
+        files=[data_dir, archive_dir, paths.REQUIREMENTS], values={**parameters, "python": platform.python_version()}
+    )
     keys = {name: notebook_key(templates / f"{name}.ipynb", shared) for name in names}
     stamps = Stamps(root)
     current = {n for n in names if stamps.is_current(f"notebook:{n}", keys[n], [root / "book" / f"{n}.ipynb"])}

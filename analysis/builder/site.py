@@ -84,9 +84,15 @@ def product(root: Path, edition: str) -> Path:
 
 def inputs_key(root: Path, edition: str) -> str:
     files = [root / name for name in INPUTS] + [REQUIREMENTS]
-    if edition == "html":  # the pages extension's templates and stylesheet, as much as its code
-        files += [pages.TEMPLATES, pages.STATIC]
-    return digest(files=files, modules=book.sphinx_extensions(root), values={"edition": edition})
+    return digest(files=files, values={"edition": edition, "extensions": extensions_key(root, edition)})
+
+
+def extensions_key(root: Path, edition: str) -> str:
+    """The code of our own Sphinx extensions (and the pages extension's templates and
+    stylesheet, for the HTML). Sphinx rereads and rewrites only the pages whose sources
+    changed; when this changed, every page is built afresh (``-E``)."""
+    files = [pages.TEMPLATES, pages.STATIC] if edition == "html" else []
+    return digest(files=files, modules=book.sphinx_extensions(root))
 
 
 def is_current(root: Path, edition: str) -> bool:
@@ -122,14 +128,16 @@ def build(root: Path, edition: str, plain: bool = False) -> bool:
         if is_current(root, edition):
             return False
         key = inputs_key(root, edition)  # before the build: what it was built from
+        extensions = extensions_key(root, edition)
+        fresh = Stamps(root).fact(f"edition:{edition}", "extensions") != extensions
         started = time.monotonic()
         toc = _toc_file(root, edition)
         if plain:
-            _jupyter_book(root, edition, toc)
+            _jupyter_book(root, edition, toc, fresh)
         else:
-            _sphinx(root, edition, toc)
+            _sphinx(root, edition, toc, fresh)
         seconds = round(time.monotonic() - started, 1)
-        Stamps(root).record(f"edition:{edition}", key, [product(root, edition)], seconds=seconds)
+        Stamps(root).record(f"edition:{edition}", key, [product(root, edition)], seconds=seconds, extensions=extensions)
         return True
 
 
@@ -165,22 +173,23 @@ def _toc_file(root: Path, edition: str) -> Path:
     return path
 
 
-def _jupyter_book(root: Path, edition: str, toc: Path) -> None:
+def _jupyter_book(root: Path, edition: str, toc: Path, fresh: bool) -> None:
     spec = EDITIONS[edition]
     command = [_tool("jupyter-book"), "build", str(root), *FLAGS, "--builder", spec.jupyter_book_builder]
+    command += ["--all"] if fresh else []
     if edition == "pdf":
         command += ["--toc", str(toc.relative_to(root))]
     _run_logged(command, root, edition, **(_latex_step(root) if edition == "pdf" else {}))
 
 
-def _sphinx(root: Path, edition: str, toc: Path) -> None:
+def _sphinx(root: Path, edition: str, toc: Path, fresh: bool) -> None:
     from sphinx.cmd.build import main as sphinx_build
 
     spec = EDITIONS[edition]
     conf = sphinx_conf(root)
     out = output_dir(root, edition)
     doctrees = root / "_build" / f".doctrees-{edition}"
-    argv = [*FLAGS, "-b", spec.sphinx_builder, "-c", str(conf.parent), "-d", str(doctrees)]
+    argv = [*FLAGS, *(["-E"] if fresh else []), "-b", spec.sphinx_builder, "-c", str(conf.parent), "-d", str(doctrees)]
     argv += ["-D", f"external_toc_path={toc.relative_to(root)}", str(root), str(out)]
     log = _log(root, edition)
     with log.open("w") as fh, contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):

@@ -25,8 +25,6 @@ from pathlib import Path
 
 from sphinx.writers.html5 import HTML5Translator
 
-from analysis.fingerprint import digest
-
 ASSETS = Path(__file__).parent
 TEMPLATES = ASSETS / "templates"
 STATIC = ASSETS / "static"
@@ -72,10 +70,6 @@ def _scripts_once(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app) -> dict:
-    # A configuration value that changes with this extension's code, templates and
-    # stylesheet: Sphinx rewrites every page when an "html" value changes, and otherwise
-    # would keep pages (and skip copying the stylesheet) whose sources did not change.
-    app.add_config_value("pages_extension_digest", digest(files=[Path(__file__), TEMPLATES, STATIC]), "html")
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _landing)
     app.connect("html-page-context", _scripts_once)
