@@ -302,6 +302,17 @@ def _sources_text(ds, source_ids) -> str:
     return "Sources: " + listed + "."
 
 
+def _first_few(items: list[str], noun: str, sep: str = ", ") -> str:
+    """``items`` joined by ``sep``; past ``MAX_NAMED_SOURCES``, the first of them and a count of the rest.
+
+    A tooltip listing every one of hundreds of articles would stand far taller than its chart.
+    """
+    more = len(items) - MAX_NAMED_SOURCES
+    if more <= 0:
+        return sep.join(items)
+    return sep.join(items[:MAX_NAMED_SOURCES]) + f"{sep}and {counted(more, 'more ' + noun)}"
+
+
 def _articles(ds) -> dict[str, str]:
     """Every article as a chart names it (its author, else its outlet), by source id."""
     return {
@@ -634,8 +645,8 @@ def _draw_estimate_row(c: Canvas, names: dict[str, str], r, lay, y, x_of, x0, x1
         start = x_of(low if pd.notna(low) else high)
         _, t = c.text(start - 7, ym - line_height(SMALL) / 2 + 0.5, label, SMALL, color=INK, ha="right")
     part(t)
-    articles = "; ".join(f"{names[s]} ({s})" for s in r["source_ids"])
-    ids = ", ".join(r["claim_ids"])
+    articles = _first_few([f"{names[s]} ({s})" for s in r["source_ids"]], "article", "; ")
+    ids = _first_few(r["claim_ids"], "claim")
     tip = [
         *wrap(f"{r['claimant_name']}: {label}", WIDTH - 24, SMALL),
         *wrap(f"Stated {r['when']}. Reported by {articles}.", WIDTH - 24, SMALL),
@@ -937,11 +948,11 @@ def _draw_event_row(c: Canvas, r, ym, panels, x_in, p: Layout) -> None:
         return
     for n, artist in enumerate(parts):
         artist.set_gid(f"{gid}__{n}")
-    datings = "; ".join(f"{d['when']} ({', '.join(d['source_ids'])})" for d in r["datings"])
+    datings = "; ".join(f"{d['when']} ({_first_few(d['source_ids'], 'article')})" for d in r["datings"])
     tip = [
         *wrap(f"{r['number']}. {r['label']}", WIDTH - 24, SMALL),
         *wrap(f"{r['category'].capitalize()}. Dated {datings}.", WIDTH - 24, SMALL),
-        *wrap(f"Event {', '.join(r['event_ids'])}: open its register entry.", WIDTH - 24, SMALL),
+        *wrap(f"Event {_first_few(r['event_ids'], 'report')}: open its register entry.", WIDTH - 24, SMALL),
     ]
     c.tip(MARGIN + 4, ym - p.row / 2 - 2, tip, gid=f"{gid}__tip")
     c.links.append((gid, href(gid), " ".join(tip)))
