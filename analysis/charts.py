@@ -20,7 +20,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -113,7 +113,9 @@ def _renderer() -> RendererAgg:
     return RendererAgg(10, 10, 72)  # 72 dpi: one pixel is one point
 
 
-@lru_cache(maxsize=4096)
+# Unbounded: a measurement costs about a millisecond per 60 characters (matplotlib lays
+# the glyphs out), and a chart at 100 times the data measures tens of thousands of strings.
+@cache
 def text_width(text: str, size: float = FONT, weight: str = "normal") -> float:
     font = FontProperties(family=FAMILY, size=size, weight=weight)
     return _renderer().get_text_width_height_descent(plain(text), font, ismath=False)[0]
@@ -121,19 +123,51 @@ def text_width(text: str, size: float = FONT, weight: str = "normal") -> float:
 
 def wrap(text: str, width: float, size: float = FONT, weight: str = "normal") -> list[str]:
     """``text`` in lines no wider than ``width`` points (a word longer than that stands alone)."""
+    limit = width * 0.95  # 5% to spare: a reader's browser may set the same font a little wider
+    per_char = size * 0.55  # a first guess at the width of a character; each measurement updates it
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            # 5% to spare: a reader's browser may set the same font a little wider
-            if line and text_width(candidate, size, weight) > width * 0.95:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
+        words = paragraph.split()
+        if not words:
+            lines.append("")
+        start = 0
+        while start < len(words):
+            end, per_char = _line_end(words, start, limit, per_char, size, weight)
+            lines.append(" ".join(words[start:end]))
+            start = end
     return lines
+
+
+def _line_end(words: list[str], start: int, limit: float, per_char: float, size, weight) -> tuple[int, float]:
+    """Where the line that begins with ``words[start]`` ends: it takes as many words as fit
+    in ``limit`` points, and at least one. Also returns the width per character measured last.
+
+    A line only grows wider as words are added, so rather than measure the line after
+    every word, the search starts from a guess (by characters, at ``per_char``) and steps
+    from there: about two measurements a line instead of one a word.
+    """
+
+    def fits(end: int) -> bool:
+        nonlocal per_char
+        if end == start + 1:
+            return True
+        line = " ".join(words[start:end])
+        measured = text_width(line, size, weight)
+        per_char = measured / len(line)
+        return measured <= limit
+
+    end, chars = start + 1, len(words[start])
+    while end < len(words) and (chars + 1 + len(words[end])) * per_char <= limit:
+        chars += 1 + len(words[end])
+        end += 1
+    if fits(end):
+        while end < len(words) and fits(end + 1):
+            end += 1
+    else:
+        end -= 1
+        while not fits(end):
+            end -= 1
+    return end, per_char
 
 
 def line_height(size: float) -> float:
@@ -261,18 +295,35 @@ class Canvas:
 def _sources_text(ds, source_ids) -> str:
     names = []
     more = max(0, len(source_ids) - MAX_NAMED_SOURCES)
+    articles = _articles(ds)
     for sid in source_ids[:MAX_NAMED_SOURCES]:
-        names.append(f"{_article(ds, sid)} ({sid})")
+        names.append(f"{articles[sid]} ({sid})")
     listed = "; ".join(names) + (f"; and {counted(more, 'more article')}" if more else "")
     return "Sources: " + listed + "."
 
 
-def _article(ds, sid) -> str:
-    row = ds.sources[ds.sources["source_id"] == sid].iloc[0]
-    return next(
-        (str(v) for v in (row["author"], row["outlet"]) if not str(v).startswith("not stated")),
-        f"unsigned article {row['archive_file'][:3]}",
-    )
+def _first_few(items: list[str], noun: str, sep: str = ", ") -> str:
+    """``items`` joined by ``sep``; past ``MAX_NAMED_SOURCES``, the first of them and a count of the rest.
+
+    A tooltip listing every one of hundreds of articles would stand far taller than its chart.
+    """
+    more = len(items) - MAX_NAMED_SOURCES
+    if more <= 0:
+        return sep.join(items)
+    return sep.join(items[:MAX_NAMED_SOURCES]) + f"{sep}and {counted(more, 'more ' + noun)}"
+
+
+def _articles(ds) -> dict[str, str]:
+    """Every article as a chart names it (its author, else its outlet), by source id."""
+    return {
+        sid: next(
+            (str(v) for v in (author, outlet) if not str(v).startswith("not stated")),
+            f"unsigned article {archive_file[:3]}",
+        )
+        for sid, author, outlet, archive_file in zip(
+            ds.sources["source_id"], ds.sources["author"], ds.sources["outlet"], ds.sources["archive_file"], strict=True
+        )
+    }
 
 
 def _ordered_sources(ds, frame: pd.DataFrame) -> list[str]:
@@ -484,6 +535,7 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
     y += line_height(SMALL) + 6
 
     ticks = _nice_ticks(top_value)
+    names = _articles(ds)
     bands: list[tuple[float, float]] = []  # where marks stand
     for metric in metrics:
         c.ax.plot([x0, x1], [y + 2, y + 2], color="#999999", linewidth=0.8)
@@ -491,7 +543,7 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
         y += 4
         for idx in rows.index[rows["metric"] == metric]:
             r, lay = rows.loc[idx], layouts[idx]
-            y = _draw_estimate_row(c, ds, r, lay, y, x_of, x0, x1, name)
+            y = _draw_estimate_row(c, names, r, lay, y, x_of, x0, x1, name)
             bands.append((y - ROW_GAP - MARK_BAND - 2, y - ROW_GAP + 2))
     # gridlines behind the marks (not through the labels), and the scale under them
     for t in ticks:
@@ -510,7 +562,7 @@ def estimate_chart(ds, table: pd.DataFrame, stem, name: str, axis_label: str, al
     return _finish(c, stem, name, rows, estimates_csv(rows), alt)
 
 
-def _draw_estimate_row(c: Canvas, ds, r, lay, y, x_of, x0, x1, chart) -> float:
+def _draw_estimate_row(c: Canvas, names: dict[str, str], r, lay, y, x_of, x0, x1, chart) -> float:
     """One estimate: its claimant and date, its mark and figure, its link and tooltip."""
     gid = f"{r['claim_ids'][0]}"
     top = y
@@ -593,8 +645,8 @@ def _draw_estimate_row(c: Canvas, ds, r, lay, y, x_of, x0, x1, chart) -> float:
         start = x_of(low if pd.notna(low) else high)
         _, t = c.text(start - 7, ym - line_height(SMALL) / 2 + 0.5, label, SMALL, color=INK, ha="right")
     part(t)
-    articles = "; ".join(f"{_article(ds, s)} ({s})" for s in r["source_ids"])
-    ids = ", ".join(r["claim_ids"])
+    articles = _first_few([f"{names[s]} ({s})" for s in r["source_ids"]], "article", "; ")
+    ids = _first_few(r["claim_ids"], "claim")
     tip = [
         *wrap(f"{r['claimant_name']}: {label}", WIDTH - 24, SMALL),
         *wrap(f"Stated {r['when']}. Reported by {articles}.", WIDTH - 24, SMALL),
@@ -636,19 +688,19 @@ def chronology_rows(timeline: pd.DataFrame) -> pd.DataFrame:
 
 def chronology_csv(ds, shown: pd.DataFrame) -> pd.DataFrame:
     """One line per drawn dating of an event, with the events.csv rows behind it."""
-    events = ds.events.set_index("event_id")
+    ev = ds.events
+    dating = dict(
+        zip(ev["event_id"], zip(ev["date_start"], ev["date_end"], ev["date_precision"], strict=True), strict=True)
+    )
     lines = []
     for _, r in shown.iterrows():
         for d in r["datings"]:
             ids = [
                 e
                 for e in r["event_ids"]
-                if events.loc[e, "date_end"] == d["end"]
-                and events.loc[e, "date_precision"] == d["precision"]
-                and (
-                    events.loc[e, "date_start"] == d["start"]
-                    or (pd.isna(d["start"]) and pd.isna(events.loc[e, "date_start"]))
-                )
+                if dating[e][1] == d["end"]
+                and dating[e][2] == d["precision"]
+                and (dating[e][0] == d["start"] or (pd.isna(d["start"]) and pd.isna(dating[e][0])))
             ]
             lines.append(
                 {
@@ -896,11 +948,11 @@ def _draw_event_row(c: Canvas, r, ym, panels, x_in, p: Layout) -> None:
         return
     for n, artist in enumerate(parts):
         artist.set_gid(f"{gid}__{n}")
-    datings = "; ".join(f"{d['when']} ({', '.join(d['source_ids'])})" for d in r["datings"])
+    datings = "; ".join(f"{d['when']} ({_first_few(d['source_ids'], 'article')})" for d in r["datings"])
     tip = [
         *wrap(f"{r['number']}. {r['label']}", WIDTH - 24, SMALL),
         *wrap(f"{r['category'].capitalize()}. Dated {datings}.", WIDTH - 24, SMALL),
-        *wrap(f"Event {', '.join(r['event_ids'])}: open its register entry.", WIDTH - 24, SMALL),
+        *wrap(f"Event {_first_few(r['event_ids'], 'report')}: open its register entry.", WIDTH - 24, SMALL),
     ]
     c.tip(MARGIN + 4, ym - p.row / 2 - 2, tip, gid=f"{gid}__tip")
     c.links.append((gid, href(gid), " ".join(tip)))

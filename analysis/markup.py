@@ -69,15 +69,25 @@ LIST_LIMIT = 40
 
 
 def capped(
-    header: Sequence[str], rows: Sequence[Sequence[str]], widths=None, limit: int = LIST_LIMIT, source: str = ""
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths=None,
+    limit: int = LIST_LIMIT,
+    source: str = "",
+    total: int | None = None,
 ) -> str:
-    """``table()`` of at most ``limit`` rows, saying how many more the full data holds."""
+    """``table()`` of at most ``limit`` rows, saying how many more the full data holds.
+
+    ``total``: how many rows the full table has, when ``rows`` holds only its first ones
+    (a long table need not format rows it will not show).
+    """
     rows = list(rows)
+    total = len(rows) if total is None else total
     shown = table(header, rows[:limit], widths)
-    if len(rows) <= limit:
+    if total <= limit:
         return shown
     where = f" in {source}" if source else ""
-    note = f"The first {limit} of {len(rows)} rows; all of them are{where} in the data package (see Method and data)."
+    note = f"The first {limit} of {total} rows; all of them are{where} in the data package (see Method and data)."
     return shown + f"\n\n*{note}*"
 
 

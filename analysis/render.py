@@ -101,13 +101,14 @@ def estimates_table(est: pd.DataFrame, entries: set[str] | None = None) -> str:
             linked_ids(r["claim_ids"], entries),
             cite(r["source_ids"]),
         ]
-        for _, r in est.iterrows()
+        for _, r in est.head(LIST_LIMIT).iterrows()
     ]
     shown = capped(
         ["Claimant", "Metric", "Figure", "Qualifier", "Stated", "Rows", "Sources"],
         rows,
         widths=[22, 16, 12, 13, 14, 9, 14],
         source="claims.csv",
+        total=len(est),
     )
     return by_type_table(est, entries) + "\n\n" + shown if len(est) > LIST_LIMIT else shown
 
@@ -150,13 +151,14 @@ def attribution_table(est: pd.DataFrame, entries: set[str] | None = None) -> str
             text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
             cite(r["source_ids"]),
         ]
-        for _, r in est.iterrows()
+        for _, r in est.head(LIST_LIMIT).iterrows()
     ]
     return capped(
         ["Claimant", "Figure", "Attribution as printed", "Reported by"],
         rows,
         widths=[28, 14, 40, 18],
         source="claims.csv",
+        total=len(est),
     )
 
 
@@ -171,7 +173,7 @@ def derived_table(derived: pd.DataFrame, entries: set[str] | None = None) -> str
     if derived.empty:
         return "*No derived figure can be computed from this selection.*"
     rows = []
-    for _, r in derived.iterrows():
+    for _, r in derived.head(LIST_LIMIT).iterrows():
         if r["unit"] == "share":
             result = (
                 percent(r["low"])
@@ -197,6 +199,7 @@ def derived_table(derived: pd.DataFrame, entries: set[str] | None = None) -> str
         rows,
         widths=[22, 16, 34, 12, 16],
         source="claims.csv (inputs)",
+        total=len(derived),
     )
 
 

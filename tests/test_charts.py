@@ -161,7 +161,7 @@ def test_every_mark_links_to_its_register_entry_and_says_what_it_is(drawn, datas
         title = a.find("svg:title", NS).text
         assert row["claimant_name"] in title and row["figure"] in title
         for sid in row["source_ids"]:  # the article, by its author or outlet, and its key
-            assert f"{charts._article(dataset, sid)} ({sid})" in title
+            assert f"{charts._articles(dataset)[sid]} ({sid})" in title
         assert a.get("aria-label") == title
         # the tooltip shown on hover and keyboard focus says the same
         tip = a.find(".//*[@class='tip']")
@@ -251,3 +251,42 @@ def test_planted_markup_in_the_data_stays_text(dataset, tmp_path):
     assert "<script" not in html and "&lt;script&gt;" in html
     svg = ET.fromstring(html)
     assert any(planted in (a.get("aria-label") or "") for a in svg.iter(f"{{{NS['svg']}}}a"))
+
+
+def greedy_wrap(text, width, size, weight="normal"):
+    """Wrapping as the definition has it: measure the line after every word."""
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if line and charts.text_width(candidate, size, weight) > width * 0.95:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+def test_wrapping_breaks_lines_where_measuring_every_word_would(dataset):
+    """wrap() measures about two candidates a line; its lines must be those of measuring them all."""
+    ids = " ".join(f"s{i:03d}," for i in range(60))
+    texts = [
+        *dataset.events["description"],
+        *dataset.claims["quote"],
+        ids,
+        "a " * 80,
+        "W" * 90 + " i i i i " + "M" * 40 + " mmm mmm",
+        "Sources: one; two;\n\nthree four five six seven eight nine ten eleven twelve thirteen",
+        "",
+        "   ",
+    ]
+    for text in texts:
+        for width, size, weight in [
+            (318.0, 10.0, "normal"),
+            (120.0, 11.0, "normal"),
+            (200.0, 12.0, "bold"),
+            (40, 9.0, "normal"),
+        ]:
+            assert charts.wrap(text, width, size, weight) == greedy_wrap(text, width, size, weight), text

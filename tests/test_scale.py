@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from analysis.chronology import timeline
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
 
 FACTOR = 20
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +96,26 @@ def test_register_lists_the_first_entries_and_figures_link_only_to_listed_ones(b
     )
     targets = set(re.findall(r"\]\(#([ce]\d+)\)", entries + tables))
     assert targets and targets <= {anchor(i) for i in listed}
+
+
+def test_tooltips_name_the_first_articles_and_stand_inside_the_chart(big, tmp_path):
+    """A mark reported by many articles: its tooltip names the first few and counts the rest."""
+    ids = "|".join(map(re.escape, big.sources["source_id"]))
+    for chart, cited in (
+        # an event's tooltip cites the articles behind each dating in parentheses
+        (charts.timeline_chart(big, timeline(big), tmp_path / "tl"), r"\(([^()]*)\)"),
+        # an estimate's names each article, then its id in parentheses
+        (charts.troop_chart(big, estimates(big, TROOP_METRICS), tmp_path / "troops"), r"Reported by (.*)"),
+    ):
+        svg = ET.fromstring(chart.svg)
+        height = float(svg.get("height").removesuffix("pt"))
+        tips = [el for el in svg.iter() if el.get("class") == "tip"]
+        assert tips
+        for tip in tips:
+            text = " ".join(t.text or "" for t in tip.iter(f"{SVG}text"))
+            assert "more articles" in text
+            for group in re.findall(cited, text):
+                assert len(re.findall(rf"\b(?:{ids})\b", group)) <= charts.MAX_NAMED_SOURCES, group
+            box = tip.find(f".//{SVG}path")
+            ys = [float(y) for y in re.findall(r"[\d.]+ ([\d.]+)", box.get("d"))]
+            assert 0 <= min(ys) and max(ys) <= height, (min(ys), max(ys), height)
