@@ -140,7 +140,8 @@ def _container(entries: list[dict]) -> str:
     JSON line each; the directive sets them in a container of class ``register``, which
     the PDF sets compactly (the ``sphinxclassregister`` environment in ``_config.yml``'s
     preamble)."""
-    lines = [json.dumps(entry, ensure_ascii=False) for entry in entries]
+    # ASCII only (other characters escaped): no character of the data can end a line early
+    lines = [json.dumps(entry) for entry in entries]
     return "::::{register-entries}\n" + "\n".join(lines) + "\n::::"
 
 

@@ -235,3 +235,15 @@ def test_pdf_register_is_an_appendix_and_its_entries_are_link_targets(pdf):
     # the tables' figures are hyperlinks to the entries' labels
     assert "\\hyperref[\\detokenize{book/register:c014}]" in tex
     assert "\\label{\\detokenize{book/register:c014}}" in tex
+
+
+def test_each_entry_stays_on_its_line_whatever_the_data_holds(dataset):
+    """The directive reads one entry per line: no character of the data may break one."""
+    claims = dataset.claims.copy()
+    first = claims["claim_id"].idxmin()  # the first entry
+    claims.loc[first, "notes"] = "a\u2028b\x0cc\x1ed\u0085e 김정은 {\n}"
+    odd = type(dataset)({**dataset.tables, "claims": claims}, dataset.descriptor, dataset.data_dir, dataset.archive_dir)
+    text_ = register.claim_entries(odd)
+    assert len(text_.splitlines()) == len(text_.split("\n"))
+    notes = _fields(register_entries(text_)[0])["Notes"]
+    assert notes == [markup.flat(claims.loc[first, "notes"])] and "김정은" in notes[0]
