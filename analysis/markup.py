@@ -18,30 +18,39 @@ EMPTY = "—"
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
-def text(value) -> str:
-    """``value`` as literal MyST inline text (missing values become an em dash)."""
+def flat(value) -> str:
+    """``value`` as one line of plain text (missing values become an em dash)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
-    flat = " ".join(str(value).split())
-    return _PUNCT.sub(r"\\\1", flat)
+    return " ".join(str(value).split())
+
+
+def text(value) -> str:
+    """``value`` as literal MyST inline text (missing values become an em dash)."""
+    return _PUNCT.sub(r"\\\1", flat(value))
 
 
 # Beyond this many sources a citation names the first few and counts the rest.
 MAX_CITED = 6
 
 
-def cite(source_ids: Iterable[str]) -> str:
-    """A parenthetical citation of the given BibTeX keys, in first-seen order."""
+def cited(source_ids: Iterable[str]) -> tuple[list[str], str]:
+    """The BibTeX keys a citation of ``source_ids`` names, in first-seen order, and the
+    words that count the rest ('' when it names them all)."""
     keys = list(dict.fromkeys(str(s) for s in source_ids if s))
-    if not keys:
-        return ""
     for key in keys:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
             raise ValueError(f"not a citation key: {key!r}")
     if len(keys) > MAX_CITED:
         shown = MAX_CITED - 1
-        return "{cite:p}`" + ",".join(keys[:shown]) + f"` and {len(keys) - shown} more articles"
-    return "{cite:p}`" + ",".join(keys) + "`"
+        return keys[:shown], f" and {len(keys) - shown} more articles"
+    return keys, ""
+
+
+def cite(source_ids: Iterable[str]) -> str:
+    """A parenthetical citation of the given BibTeX keys, in first-seen order."""
+    keys, rest = cited(source_ids)
+    return "{cite:p}`" + ",".join(keys) + "`" + rest if keys else ""
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int] | None = None) -> str:

@@ -6,21 +6,28 @@ verbatim quote and its article, when it was stated and what period it covers (wi
 precision and the reasoning of each dating), the curator's notes, the other articles
 reporting the same thing, and every disagreement the row takes part in.
 
-Each entry opens with a MyST target named by :func:`analysis.anchors.anchor` (``(c014)=``),
-a Sphinx label, so ``[14,000](#c014)`` reaches it from any chapter of either edition;
-``analysis.links`` writes such links for the tables. Every data-derived string passes through
-``markup.text``.
+The entries reach the book as data, not as Markdown: one JSON line per entry inside a
+``register-entries`` directive, which ``analysis.builder.entries`` turns into docutils
+nodes directly (a title, a Sphinx label named by :func:`analysis.anchors.anchor`, and a
+field list), so ``[14,000](#c014)`` reaches an entry from any chapter of either edition.
+At a thousand entries, MyST parsing the same entries as Markdown was most of the HTML
+build. A field's value is a list of parts, each plain text (shown as it is: data needs
+no escaping here) or one of ``{"strong": text}``, ``{"link": [label, entry_label]}`` and
+``{"cite": [key, ...]}``; the disagreements field is ``{"items": [parts, ...]}``, a
+bulleted list. ``analysis.links`` writes the tables' links to the entries.
 """
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 
 from analysis.anchors import anchor
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import claimant_kind, figure_text, number, when_text
-from analysis.links import linked_ids
-from analysis.markup import cite, text
+from analysis.links import MAX_IDS
+from analysis.markup import cited, flat
 from analysis.numbers import as_printed
 from analysis.render import KIND_WORDS, QUALIFIER_WORDS
 
@@ -74,84 +81,107 @@ def _cap_note(shown: int, total: int, what: str) -> str:
     )
 
 
-def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str]) -> str:
+def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str]) -> dict:
     figure = figure_text(c["value_low"], c["value_high"], c["qualifier"])
     values = [v for v in (c["value_low"], c["value_high"]) if pd.notna(v)]
     printed = as_printed(str(c["quote"]), values) if values else ""
-    figure_field = f"**{text(figure)}**"
+    figure_field = [{"strong": flat(figure)}]
     if c["qualifier"] != "unquantified":
-        figure_field += f" ({text(QUALIFIER_WORDS.get(c['qualifier'], c['qualifier']))})"
+        figure_field.append(f" ({flat(QUALIFIER_WORDS.get(c['qualifier'], c['qualifier']))})")
     if printed:
-        figure_field += f"; printed “{text(printed)}”"
-    attribution = f"“{text(c['attribution'])}”" if pd.notna(c["attribution"]) else "none: the article names no source"
+        figure_field.append(f"; printed “{flat(printed)}”")
+    attribution = f"“{flat(c['attribution'])}”" if pd.notna(c["attribution"]) else "none: the article names no source"
     fields = [
         ("Figure", figure_field),
-        ("Claimant", _claimant(c)),
-        ("Attribution", attribution),
+        ("Claimant", [_claimant(c)]),
+        ("Attribution", [attribution]),
         (
             "Metric",
-            f"{text(c['metric_label'])}, counting {text(_subject(c['subject']))}: {text(c['definition'])}",
+            [f"{flat(c['metric_label'])}, counting {flat(_subject(c['subject']))}: {flat(c['definition'])}"],
         ),
-        ("Quote", f"“{text(c['quote'])}”"),
-        ("Article", cite([c["source_id"]])),
-        ("Stated", _dating(c["stated_start"], c["stated_end"], c["stated_precision"], c["stated_basis"])),
-        ("Period covered", _dating(c["period_start"], c["period_end"], c["period_precision"], c["period_basis"])),
+        ("Quote", [f"“{flat(c['quote'])}”"]),
+        ("Article", _citation([c["source_id"]])),
+        ("Stated", [_dating(c["stated_start"], c["stated_end"], c["stated_precision"], c["stated_basis"])]),
+        ("Period covered", [_dating(c["period_start"], c["period_end"], c["period_precision"], c["period_basis"])]),
     ]
     fields += _optional(c, sides, reported.get(c["claim_id"], []), "claim_id", listed)
     title = f"{c['claim_id']} · {figure} · {c['metric_label']}"
     return _entry(c["claim_id"], title, fields)
 
 
-def _event_entry(e: dict, sides: dict, same_event: dict, listed: set[str]) -> str:
+def _event_entry(e: dict, sides: dict, same_event: dict, listed: set[str]) -> dict:
     fields = [
-        ("Event", text(e["description"])),
-        ("Actor", f"{text(e['actor'])} ({text(str(e['category']).replace('_', ' '))})"),
-        ("Quote", f"“{text(e['quote'])}”"),
-        ("Article", cite([e["source_id"]])),
-        ("Dated", _dating(e["date_start"], e["date_end"], e["date_precision"], e["date_basis"])),
+        ("Event", [flat(e["description"])]),
+        ("Actor", [f"{flat(e['actor'])} ({flat(str(e['category']).replace('_', ' '))})"]),
+        ("Quote", [f"“{flat(e['quote'])}”"]),
+        ("Article", _citation([e["source_id"]])),
+        ("Dated", [_dating(e["date_start"], e["date_end"], e["date_precision"], e["date_basis"])]),
     ]
     fields += _optional(e, sides, same_event.get(e["event_id"], []), "event_id", listed)
     title = f"{e['event_id']} · {when_text(e['date_start'], e['date_end'], e['date_precision'])} · {e['actor']}"
     return _entry(e["event_id"], title, fields)
 
 
-def _optional(row: dict, sides: dict, others: list[str], id_field: str, listed: set[str]) -> list[tuple[str, str]]:
+def _optional(row: dict, sides: dict, others: list[str], id_field: str, listed: set[str]) -> list[tuple]:
     fields = []
     if pd.notna(row["notes"]):
-        fields.append(("Notes", text(row["notes"])))
+        fields.append(("Notes", [flat(row["notes"])]))
     if others:
-        fields.append(("Also reported as", linked_ids(others, listed)))
+        fields.append(("Also reported as", _linked_ids(others, listed)))
     for_row = sides.get(row[id_field], [])
     if for_row:
-        # one item per disagreement: a list in the field's body, indented under its name
-        fields.append(("Disagreements", "\n" + "\n".join(f"  - {line}" for line in for_row)))
+        # one item per disagreement: a bulleted list in the field's body
+        fields.append(("Disagreements", {"items": for_row}))
     return fields
 
 
-def _container(entries: list[str]) -> str:
-    """The entries in a container of class ``register``: the PDF sets its field lists
-    compactly (the ``sphinxclassregister`` environment in ``_config.yml``'s preamble)."""
-    return "::::{container} register\n" + "\n".join(entries) + "\n::::"
+def _container(entries: list[dict]) -> str:
+    """The entries as a ``register-entries`` directive (``analysis.builder.entries``), one
+    JSON line each; the directive sets them in a container of class ``register``, which
+    the PDF sets compactly (the ``sphinxclassregister`` environment in ``_config.yml``'s
+    preamble)."""
+    # ASCII only (other characters escaped): no character of the data can end a line early
+    lines = [json.dumps(entry) for entry in entries]
+    return "::::{register-entries}\n" + "\n".join(lines) + "\n::::"
 
 
-def _entry(record_id: str, title: str, fields: list[tuple[str, str]]) -> str:
-    # a field list: a compact name/value layout in HTML, a description list in LaTeX
-    body = "\n".join(f":{name}: {value}" for name, value in fields)
-    # a rubric, not a heading: headings cannot open sections inside a notebook's output
-    heading = f":::{{rubric}} {text(title)}\n:heading-level: 3\n:::"
-    return f"({anchor(record_id)})=\n{heading}\n\n{body}\n"
+def _entry(record_id: str, title: str, fields: list[tuple]) -> dict:
+    # the title is a rubric, not a heading: headings cannot open sections inside a
+    # notebook's output; the fields are a field list: a compact name/value layout in
+    # HTML, a description list in LaTeX
+    return {"label": anchor(record_id), "title": flat(title), "fields": fields}
+
+
+def _citation(source_ids: list[str]) -> list:
+    keys, rest = cited(source_ids)
+    return [{"cite": keys}, rest] if keys else []
+
+
+def _linked_ids(record_ids: list[str], listed: set[str]) -> list:
+    """Claim or event ids, each a link to its entry if it has one (as ``links.linked_ids``
+    writes them in Markdown): 'C006, C017'. A long list names the first ``MAX_IDS`` and
+    counts the rest."""
+    ids = list(dict.fromkeys(str(i) for i in record_ids))
+    parts: list = []
+    for i, record_id in enumerate(ids[:MAX_IDS]):
+        if i:
+            parts.append(", ")
+        parts.append({"link": [flat(record_id), anchor(record_id)]} if record_id in listed else flat(record_id))
+    if len(ids) > MAX_IDS:
+        parts.append(f" and {len(ids) - MAX_IDS:,} more")
+    return parts
 
 
 def _claimant(c: dict) -> str:
-    name = text(c["claimant_name"])
+    name = flat(c["claimant_name"])
     kind = claimant_kind(c["claimant_type"])
-    return name if kind.lower() in str(c["claimant_name"]).lower() else f"{name} ({text(kind)})"
+    return name if kind.lower() in str(c["claimant_name"]).lower() else f"{name} ({flat(kind)})"
 
 
 def _dating(start, end, precision, basis) -> str:
     when = when_text(start, end, precision)
-    out = f"{text(when)} ({text(str(precision).replace('_', ' '))})"
-    return out + (f"; basis: {text(basis)}" if pd.notna(basis) else "")
+    out = f"{flat(when)} ({flat(str(precision).replace('_', ' '))})"
+    return out + (f"; basis: {flat(basis)}" if pd.notna(basis) else "")
 
 
 def _subject(subject: str) -> str:
@@ -166,7 +196,7 @@ def _same_report(frame: pd.DataFrame, key: list[str], id_field: str) -> dict[str
     return {i: [j for j in ids if j != i] for ids in groups.values() if len(ids) > 1 for i in ids}
 
 
-def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[str]]:
+def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[list]]:
     """For each id in ``wanted``, the disagreements it is quoted in: kind, topic, its side,
     and the other rows the disagreement quotes."""
     topics = {d["disagreement_id"]: d for d in ds.disagreements.to_dict("records")}
@@ -176,7 +206,7 @@ def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[str]]:
     for q in ds.disagreement_quotes[columns].to_dict("records"):
         q["rows"] = [q[k] for k in ("claim_id", "event_id") if pd.notna(q[k])]
         quotes.setdefault(q["disagreement_id"], []).append(q)
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[list]] = {}
     for did in sorted(quotes):
         if did not in topics:
             continue
@@ -186,12 +216,13 @@ def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[str]]:
             if not own:
                 continue
             others = [r for other in group for r in other["rows"] if r not in q["rows"]]
-            line = (
-                f"**{text(did)}** ({text(KIND_WORDS.get(d['kind'], d['kind']).lower())}): {text(d['topic'])}. "
-                f"This row's side: “{text(q['position'])}”."
-            )
+            line = [
+                {"strong": flat(did)},
+                f" ({flat(KIND_WORDS.get(d['kind'], d['kind']).lower())}): {flat(d['topic'])}. "
+                f"This row's side: “{flat(q['position'])}”.",
+            ]
             if others:
-                line += f" Also quoted: {linked_ids(others, listed)}."
+                line += [" Also quoted: ", *_linked_ids(others, listed), "."]
             for record_id in own:
                 out.setdefault(record_id, []).append(line)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import subprocess
 import zlib
@@ -80,3 +81,36 @@ def pdf_links(pdf: Path) -> Counter:
             continue  # fonts and images hold no links
     link = r"/Subtype\s*/Link[^>]*?/A\s*<<\s*/S\s*/GoTo\s*/D\s*\(([^)]*)\)"
     return Counter(re.findall(link, text.decode("latin-1")))
+
+
+def register_entries(markdown: str) -> list[dict]:
+    """The entries of a register text (``register.claim_entries``): one JSON line each in
+    its ``register-entries`` directive."""
+    return [json.loads(line) for line in markdown.splitlines() if line.startswith("{")]
+
+
+def parts_text(parts: list) -> str:
+    """A register field's value as a reader reads it (a citation as its keys)."""
+    out = ""
+    for part in parts:
+        if isinstance(part, str):
+            out += part
+        elif "strong" in part:
+            out += part["strong"]
+        elif "link" in part:
+            out += part["link"][0]
+        else:
+            out += ",".join(part["cite"])
+    return out
+
+
+def link_targets(entries: list[dict]) -> set[str]:
+    """The labels the entries' links point to."""
+    return {
+        part["link"][1]
+        for entry in entries
+        for _, value in entry["fields"]
+        for parts in (value["items"] if isinstance(value, dict) else [value])
+        for part in parts
+        if isinstance(part, dict) and "link" in part
+    }

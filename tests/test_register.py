@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import pdf_text
+from docutils import nodes
+from helpers import link_targets, parts_text, pdf_text, register_entries
 
-from analysis import anchors, register, render, summary
-from analysis.builder import site
+from analysis import anchors, markup, register, render, summary
+from analysis.builder import entries, site
 from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
 from analysis.formatting import figure_text
 from analysis.links import linked, linked_ids
@@ -45,34 +46,48 @@ def test_linked_links_a_figure_to_its_claim_and_lists_merged_claims():
     assert linked_ids(["E001", "E002", "E001"], listed={"E001"}) == "[E001](#e001), E002"
 
 
+def _fields(entry: dict) -> dict:
+    return dict((name, value) for name, value in entry["fields"])
+
+
 def test_every_claim_and_event_has_an_entry_with_its_quote(dataset):
-    claims, events = register.claim_entries(dataset), register.event_entries(dataset)
-    for table, text_ in ((dataset.claims, claims), (dataset.events, events)):
-        id_field = "claim_id" if table is dataset.claims else "event_id"
+    claims = register_entries(register.claim_entries(dataset))
+    events = register_entries(register.event_entries(dataset))
+    for table, listed_entries, id_field in ((dataset.claims, claims, "claim_id"), (dataset.events, events, "event_id")):
+        assert [e["label"] for e in listed_entries] == sorted(anchors.anchor(i) for i in table[id_field])
+        quotes = {e["label"]: parts_text(_fields(e)["Quote"]) for e in listed_entries}
         for row in table.to_dict("records"):
-            assert f"({anchors.anchor(row[id_field])})=\n" in text_, row[id_field]
-            assert render.text(row["quote"]) in text_, row[id_field]
-    assert claims.count("\n:Quote:") == len(dataset.claims)
-    assert events.count("\n:Quote:") == len(dataset.events)
+            assert quotes[anchors.anchor(row[id_field])] == f"“{markup.flat(row['quote'])}”", row[id_field]
 
 
 def test_a_claim_entry_holds_what_the_record_says_about_it(dataset):
-    entries = register.claim_entries(dataset)
-    c014 = entries[entries.index("(c014)=") :].split("\n\n(c")[0]
-    assert "C014 · 10\\,000–12\\,000 · North Korean troops deployed" in c014
-    assert "printed “10\\,000 and 12\\,000”" in c014
-    assert "“U\\.S\\.\\, South Korean\\, and Ukrainian intelligence officials”" in c014  # attribution as printed
-    assert ":Article: {cite:p}`unsigned2025`" in c014
-    assert ":Stated: 1 Sep 2024 – 27 Apr 2025 (interval); basis: " in c014
+    c014 = next(e for e in register_entries(register.claim_entries(dataset)) if e["label"] == "c014")
+    fields = _fields(c014)
+    assert c014["title"] == "C014 · 10,000–12,000 · North Korean troops deployed"
+    assert fields["Figure"][0] == {"strong": "10,000–12,000"}
+    assert "printed “10,000 and 12,000”" in parts_text(fields["Figure"])
+    # attribution as printed
+    assert fields["Attribution"] == ["“U.S., South Korean, and Ukrainian intelligence officials”"]
+    assert fields["Article"] == [{"cite": ["unsigned2025"]}, ""]
+    assert parts_text(fields["Stated"]).startswith("1 Sep 2024 – 27 Apr 2025 (interval); basis: ")
     # D01 sets it against the other deployment figures, each linked to its entry
-    assert "  - **D01** (conflicting figures): Total North Korean troops deployed." in c014
-    assert "[C006](#c006)" in c014 and "[C002](#c002)" in c014
+    d01 = next(item for item in fields["Disagreements"]["items"] if item[0] == {"strong": "D01"})
+    assert parts_text(d01).startswith("D01 (conflicting figures): Total North Korean troops deployed.")
+    assert {"link": ["C006", "c006"]} in d01 and {"link": ["C002", "c002"]} in d01
 
 
 def test_entries_link_the_same_report_in_other_articles(dataset):
-    entries = register.claim_entries(dataset)
-    c006 = entries[entries.index("(c006)=") :].split("\n\n(c")[0]
-    assert ":Also reported as: [C017](#c017)" in c006
+    c006 = next(e for e in register_entries(register.claim_entries(dataset)) if e["label"] == "c006")
+    assert _fields(c006)["Also reported as"] == [{"link": ["C017", "c017"]}]
+
+
+def test_entry_text_is_data_not_markup():
+    """A field's text reaches the page as text, whatever markup it looks like."""
+    literal = "**not bold** [x](#c001) <script>alert(1)</script> {cite:p}`key`"
+    node = entries.entry_fields(fields=[["Quote", [literal]], ["Figure", [{"strong": "1,000"}, " (about)"]]])
+    built = entries.field_list(node)
+    assert built.astext() == f"Quote\n\n{literal}\n\nFigure\n\n1,000 (about)"
+    assert len(list(built.findall(nodes.strong))) == 1 and not list(built.findall(nodes.reference))
 
 
 def test_a_larger_record_lists_the_first_events_and_links_only_listed_ones(dataset):
@@ -80,10 +95,13 @@ def test_a_larger_record_lists_the_first_events_and_links_only_listed_ones(datas
     many["event_id"] = [f"E{i:04d}" for i in range(len(many))]
     big = type(dataset)({**dataset.tables, "events": many}, dataset.descriptor, dataset.data_dir, dataset.archive_dir)
     text_ = register.event_entries(big)
-    assert text_.count("\n:Quote:") == register.EVENT_LIMIT < len(many)
+    events = register_entries(text_)
+    assert len(events) == register.EVENT_LIMIT < len(many)
     assert f"The first {register.EVENT_LIMIT} of {len(many)} events" in text_
     last = many["event_id"].iloc[-1].lower()
-    assert f"(#{last})" not in text_ + register.claim_entries(big)
+    claims = register_entries(register.claim_entries(big))
+    assert last not in link_targets(events + claims) | {e["label"] for e in events}
+    assert link_targets(events + claims) <= {e["label"] for e in events + claims}
 
 
 def _figure_links(markdown: str) -> list[tuple[str, str]]:
@@ -217,3 +235,15 @@ def test_pdf_register_is_an_appendix_and_its_entries_are_link_targets(pdf):
     # the tables' figures are hyperlinks to the entries' labels
     assert "\\hyperref[\\detokenize{book/register:c014}]" in tex
     assert "\\label{\\detokenize{book/register:c014}}" in tex
+
+
+def test_each_entry_stays_on_its_line_whatever_the_data_holds(dataset):
+    """The directive reads one entry per line: no character of the data may break one."""
+    claims = dataset.claims.copy()
+    first = claims["claim_id"].idxmin()  # the first entry
+    claims.loc[first, "notes"] = "a\u2028b\x0cc\x1ed\u0085e 김정은 {\n}"
+    odd = type(dataset)({**dataset.tables, "claims": claims}, dataset.descriptor, dataset.data_dir, dataset.archive_dir)
+    text_ = register.claim_entries(odd)
+    assert len(text_.splitlines()) == len(text_.split("\n"))
+    notes = _fields(register_entries(text_)[0])["Notes"]
+    assert notes == [markup.flat(claims.loc[first, "notes"])] and "김정은" in notes[0]

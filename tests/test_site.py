@@ -3,6 +3,7 @@ changed, and failing loudly, with the log lines that say why, on a Sphinx warnin
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
@@ -94,6 +95,21 @@ def test_builds_started_together_take_turns(variant):
     assert [run.returncode for run in runs] == [0, 0]
     assert answers == ["False", "True"]  # one built, the other found it built
     assert site.is_current(variant, "html")
+
+
+def test_the_cycle_collector_is_paused_only_while_sphinx_runs():
+    enabled = gc.isenabled()
+    try:
+        gc.enable()
+        with site._no_cycle_collection():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        gc.disable()  # a caller that paused it keeps it paused
+        with site._no_cycle_collection():
+            pass
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if enabled else gc.disable)()
 
 
 def test_a_failing_tool_is_read_by_its_exit_status(tmp_path):
