@@ -72,9 +72,32 @@ def _file(ds, table: str) -> str:
 
 
 def _rows(frame: pd.DataFrame):
-    """(spreadsheet row number, row as a dict) pairs; dicts, as iterrows is slow at scale."""
-    for i, row in enumerate(frame.to_dict("records")):
-        yield i + 2, row
+    """(spreadsheet row number, row) pairs; ``row[column]`` is what ``to_dict("records")``
+    would give (a missing value is None). A column is converted the first time a row asks
+    for it: iterrows, and to_dict itself, are slow at scale."""
+    columns = _Columns(frame)
+    for i in range(len(frame)):
+        yield i + 2, _Row(columns, i)
+
+
+class _Columns(dict):
+    def __init__(self, frame: pd.DataFrame):
+        super().__init__()
+        self.frame = frame
+
+    def __missing__(self, name: str) -> list:
+        values = self[name] = [None if v is pd.NA else v for v in self.frame[name].tolist()]
+        return values
+
+
+class _Row:
+    __slots__ = ("columns", "index")
+
+    def __init__(self, columns: _Columns, index: int):
+        self.columns, self.index = columns, index
+
+    def __getitem__(self, name: str):
+        return self.columns[name][self.index]
 
 
 def check_values(ds) -> list[Problem]:
@@ -296,27 +319,34 @@ def _interval_problem(start, end, precision: str) -> tuple[str, str, str] | None
         return "start", "interval-start-missing", f"start date is required for precision '{precision}'"
     if start > end:
         return "start", "interval-reversed", f"start {start:%Y-%m-%d} is after end {end:%Y-%m-%d}"
-    span = (end - start).days
-    last_day = calendar.monthrange(start.year, start.month)[1]
-    rules = {
-        "day": (span == 0, "a day needs start == end"),
-        "week": (span == 6, "a week spans 7 days"),
-        "month": (start.day == 1 and end == start.replace(day=last_day), "a month runs from its first to its last day"),
-        "season": (
-            start.day == 1 and span <= SEASON_MAX_DAYS and (end + pd.Timedelta(days=1)).day == 1,
-            "a season is whole months, at most three",
-        ),
-        "year": (
-            start.month == start.day == 1 and end == start.replace(month=12, day=31),
-            "a year runs from 1 January to 31 December",
-        ),
-        "interval": (True, ""),
-    }
-    ok, rule = rules[precision]
-    if ok:
+    fits, rule = PRECISION_RULES[precision]
+    if fits(start, end, (end - start).days):
         return None
     message = f"dates {start:%Y-%m-%d}..{end:%Y-%m-%d} do not fit precision '{precision}': {rule}"
     return "end", "interval-precision-mismatch", message
+
+
+# What a start..end interval of each precision spans (``span``: days from start to end),
+# and the rule in words; only the precision at hand is evaluated.
+PRECISION_RULES = {
+    "day": (lambda start, end, span: span == 0, "a day needs start == end"),
+    "week": (lambda start, end, span: span == 6, "a week spans 7 days"),
+    "month": (
+        lambda start, end, span: (
+            start.day == 1 and end == start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        ),
+        "a month runs from its first to its last day",
+    ),
+    "season": (
+        lambda start, end, span: start.day == 1 and span <= SEASON_MAX_DAYS and (end + pd.Timedelta(days=1)).day == 1,
+        "a season is whole months, at most three",
+    ),
+    "year": (
+        lambda start, end, span: start.month == start.day == 1 and end == start.replace(month=12, day=31),
+        "a year runs from 1 January to 31 December",
+    ),
+    "interval": (lambda start, end, span: True, ""),
+}
 
 
 def check_dates_before_publication(ds) -> list[Problem]:

@@ -62,3 +62,17 @@ def test_load_accepts_bom_and_crlf(data_copy):
     ds = load(data_copy)
     assert len(ds.claims) == len(load().claims)
     assert list(ds.claims.columns)[0] == "claim_id"
+
+
+def test_checks_read_rows_as_records(dataset):
+    """The checks' rows hold what ``to_dict("records")`` gives, missing values included."""
+    from analysis.checks import _rows
+
+    for name, frame in dataset.tables.items():
+        records = frame.to_dict("records")
+        rows = list(_rows(frame))
+        assert [number for number, _ in rows] == list(range(2, len(records) + 2)), name
+        for (_, row), record in zip(rows, records, strict=True):
+            for column, value in record.items():
+                assert type(row[column]) is type(value), (name, column)
+                assert row[column] == value or (pd.isna(row[column]) and pd.isna(value)), (name, column)
