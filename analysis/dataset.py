@@ -223,7 +223,7 @@ def _structure_problems(name: str, text: str) -> list[Problem]:
     """
     problems = []
     lines = text.split("\n")
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines if "\x00" in text else [], 1):
         if "\x00" in line:
             problems.append(
                 Problem(name, number, _column_at(lines[0], line, "\x00"), "nul-byte", "contains a NUL byte")
