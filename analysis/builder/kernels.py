@@ -55,6 +55,8 @@ KERNEL_NAME = "python3"
 LAUNCHER = ["-m", "ipykernel_launcher"]
 # one request: pickled (argv, cwd, env), with the kernel's stdout and stderr attached
 MAX_REQUEST = 1 << 20
+# seconds to wait for a killed kernel to exit, as jupyter_client waits for it at most
+KILL_WAIT = 5.0
 
 
 def supported() -> bool:
@@ -175,6 +177,13 @@ class ForkingProvisioner(LocalProvisioner):
         self.pid = self.pgid = pid  # the kernel leads its own session
         self.cwd = cwd or pathlib.Path.cwd()
         return self.connection_info
+
+    async def kill(self, restart: bool = False) -> None:
+        await super().kill(restart=restart)
+        if isinstance(self.process, ForkedKernel):
+            # jupyter_client then polls for the exit every 0.1 s; the process descriptor
+            # says at once when the killed kernel has gone (milliseconds: not worth a thread)
+            self.process.wait(KILL_WAIT)
 
 
 def _inheritable(stream: Any, default: int) -> int | None:

@@ -36,11 +36,17 @@ KERNEL_PRELOAD = [
     "IPython.display",
     "pandas",
     "matplotlib.pyplot",
+    "matplotlib.backends.backend_pdf",  # the charts' PDF and SVG files
+    "matplotlib.backends.backend_svg",
     "myst_nb",
+    "myst_nb.ext.glue",
     "analysis.charts",
+    "analysis.parameters",
     "analysis.render",
     "analysis.summary",
 ]
+# What the workers import: loaded once, by the forkserver they are forked from.
+WORKER_PRELOAD = ["papermill"]
 
 
 class BuildError(Exception):
@@ -192,9 +198,11 @@ def notebook_workers(p: Plan):
         # forkserver: workers start from a clean process, not a fork of one holding ZMQ sockets.
         # Each leads a session of its own, so a Ctrl-C in the terminal reaches only this
         # process, which then winds the workers down instead of their kernels dying mid-cell.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["__main__", *WORKER_PRELOAD])  # '__main__' is the default
         pool = ProcessPoolExecutor(
             max_workers=p.workers,
-            mp_context=multiprocessing.get_context("forkserver"),
+            mp_context=context,
             initializer=_init_worker,
             initargs=(zygote.jupyter_path if zygote else None,),
         )
@@ -212,7 +220,6 @@ def _init_worker(jupyter_path: str | None) -> None:
 
     os.setsid()
     kernels.use_forked_kernels(jupyter_path)
-    import papermill  # noqa: F401  (imported while the parent validates)
 
 
 def run_notebooks(p: Plan, pool: ProcessPoolExecutor | None) -> None:
@@ -306,6 +313,8 @@ def execute_one(template: Path, stage: Path, parameters: dict, logs: Path) -> fl
         log_output=False,
         # every output has arrived when the kernel is stopped: no need to wait for it to exit
         shutdown_kernel="immediate",
+        # written once when it has run (or failed), not after every cell: no one reads it before
+        request_save_on_cell_execute=False,
     )
     normalise(target)
     return time.monotonic() - started
