@@ -39,13 +39,20 @@ def linked(figure: str, claim_ids: Sequence[str], listed: set[str] | None = None
 MAX_IDS = 12
 
 
-def linked_ids(record_ids: Iterable[str], listed: set[str] | None = None) -> str:
-    """Claim or event ids, each a link to its register entry: 'C006, C017'; with
-    ``listed``, only the ids that have an entry are links. A long list names the first
-    ``MAX_IDS`` and counts the rest."""
+def shown_ids(record_ids: Iterable[str], listed: set[str] | None = None) -> tuple[list[tuple[str, bool]], str]:
+    """Which of ``record_ids`` a list names, each with whether it links to its register
+    entry (with ``listed``, only the ids that have one), and the words counting the rest:
+    a long list names the first ``MAX_IDS``."""
     ids = list(dict.fromkeys(str(i) for i in record_ids))
-    shown = ", ".join(link(text(i), i) if listed is None or i in listed else text(i) for i in ids[:MAX_IDS])
-    return shown + (f" and {len(ids) - MAX_IDS:,} more" if len(ids) > MAX_IDS else "")
+    shown = [(i, listed is None or i in listed) for i in ids[:MAX_IDS]]
+    return shown, (f" and {len(ids) - MAX_IDS:,} more" if len(ids) > MAX_IDS else "")
+
+
+def linked_ids(record_ids: Iterable[str], listed: set[str] | None = None) -> str:
+    """Claim or event ids in Markdown, each a link to its register entry: 'C006, C017'
+    (see ``shown_ids``)."""
+    shown, rest = shown_ids(record_ids, listed)
+    return ", ".join(link(text(i), i) if linked else text(i) for i, linked in shown) + rest
 
 
 def with_value(estimates: pd.DataFrame, value) -> list[str]:

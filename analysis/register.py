@@ -26,7 +26,7 @@ import pandas as pd
 from analysis.anchors import anchor
 from analysis.estimates import claims_with_vocab
 from analysis.formatting import claimant_kind, figure_text, number, when_text
-from analysis.links import MAX_IDS
+from analysis.links import shown_ids
 from analysis.markup import cited, flat
 from analysis.numbers import as_printed
 from analysis.render import KIND_WORDS, QUALIFIER_WORDS
@@ -158,18 +158,13 @@ def _citation(source_ids: list[str]) -> list:
 
 
 def _linked_ids(record_ids: list[str], listed: set[str]) -> list:
-    """Claim or event ids, each a link to its entry if it has one (as ``links.linked_ids``
-    writes them in Markdown): 'C006, C017'. A long list names the first ``MAX_IDS`` and
-    counts the rest."""
-    ids = list(dict.fromkeys(str(i) for i in record_ids))
+    """Claim or event ids as entry parts, as ``links.linked_ids`` writes them in Markdown."""
+    shown, rest = shown_ids(record_ids, listed)
     parts: list = []
-    for i, record_id in enumerate(ids[:MAX_IDS]):
-        if i:
-            parts.append(", ")
-        parts.append({"link": [flat(record_id), anchor(record_id)]} if record_id in listed else flat(record_id))
-    if len(ids) > MAX_IDS:
-        parts.append(f" and {len(ids) - MAX_IDS:,} more")
-    return parts
+    for i, (record_id, linked) in enumerate(shown):
+        parts += [", "] if i else []
+        parts.append({"link": [flat(record_id), anchor(record_id)]} if linked else flat(record_id))
+    return [*parts, rest] if rest else parts
 
 
 def _claimant(c: dict) -> str:
