@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "load": "analysis.dataset",
-    "Dataset": "analysis.dataset",
-    "DataError": "analysis.problems",
-    "Problem": "analysis.problems",
+    "load": "analysis.data.dataset",
+    "Dataset": "analysis.data.dataset",
+    "DataError": "analysis.data.problems",
+    "Problem": "analysis.data.problems",
 }
 
 __all__ = sorted(_EXPORTS)

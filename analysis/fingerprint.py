@@ -39,6 +39,14 @@ def digest(files: Iterable[Path] = (), modules: Iterable[str] = (), values: dict
     return h.hexdigest()
 
 
+def data_hash(data_dir) -> str:
+    """The data package's hash: ``digest`` of its folder (its files' names and contents, not
+    their location). The receipt prints it; the PDF's title page and the pages' JSON-LD give
+    it too. Recompute it with
+    ``python -c "from analysis.fingerprint import data_hash; print(data_hash('data'))"``."""
+    return digest(files=[Path(data_dir)])
+
+
 def validation_key(data_dir: Path, archive_dir: Path) -> str:
     """A hash of everything validating the data depends on: the data, the archive, the
     loader and every module it imports, and the versions of the libraries it uses.
@@ -47,7 +55,7 @@ def validation_key(data_dir: Path, archive_dir: Path) -> str:
 
     return digest(
         files=[data_dir, archive_dir],
-        modules=["analysis.dataset"],
+        modules=["analysis.data.dataset"],
         values={name: version(name) for name in ("pandas", "frictionless", "pybtex")},
     )
 

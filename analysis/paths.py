@@ -19,8 +19,11 @@ DATA_DIR = ROOT / "data"
 BOOK_DIR = ROOT / "book"
 TEMPLATES_DIR = ROOT / "analysis" / "templates"
 BUILD_DIR = ROOT / "_build"
-CONFIG = ROOT / "_config.yml"
-TOC = ROOT / "_toc.yml"
+# A book's configuration and chapter list, in its root (this repository's, or a variant's).
+CONFIG_FILE = "_config.yml"
+TOC_FILE = "_toc.yml"
+# The data package's bibliography of the archived articles, beside its tables.
+BIBLIOGRAPHY = "references.bib"
 REQUIREMENTS = ROOT / "requirements.txt"
 ARCHIVE_DEFAULT = "../shared/sources"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import load
-from analysis.checks import archive_name, sha256_text
-from analysis.formatting import number
+from analysis.data.checks.archive import archive_name, sha256_text
+from analysis.data.values import number
 from analysis.paths import DATA_DIR
 
 # claimant id: (name as it reads mid-sentence, claimant_type, country)

@@ -6,16 +6,19 @@ import pandas as pd
 import pytest
 import records
 
-from analysis import charts, render, summary
-from analysis.chronology import timeline, window_start
-from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
-from analysis.formatting import counted, when_text
-from analysis.markup import text
+from analysis import charts
+from analysis.chapters import chronology, estimate_tables, summary
+from analysis.compute.chronology import timeline, window_start
+from analysis.compute.estimates import estimates, spread
+from analysis.data.values import when_text
+from analysis.data.vocabulary import metrics_of
+from analysis.text.markup import text
+from analysis.text.prose import counted
 
 
 @pytest.fixture(scope="module")
 def troops(dataset):
-    return estimates(dataset, TROOP_METRICS)
+    return estimates(dataset, metrics_of(dataset, "troops"))
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,7 @@ def many(tmp_path_factory):
 
 
 def test_same_figure_from_two_articles_is_one_estimate_citing_both(many):
-    est = estimates(many, TROOP_METRICS)
+    est = estimates(many, metrics_of(many, "troops"))
     row = est[(est["claimant"] == "ua_officials") & (est["metric"] == "deployed")]
     assert len(row) == 1
     assert row.iloc[0]["figure"] == "14,000"
@@ -33,19 +36,19 @@ def test_same_figure_from_two_articles_is_one_estimate_citing_both(many):
 
 
 def test_same_figure_from_different_claimants_stays_two_rows(many):
-    est = estimates(many, CASUALTY_METRICS)
+    est = estimates(many, metrics_of(many, "casualties"))
     kw = est[est["metric"] == "killed_or_wounded"]
     assert sorted(kw["claimant"]) == ["ua_officials", "us_government"]
     assert set(kw["figure"]) == {"4,000"}
 
 
 def test_claimant_filter(many):
-    only = estimates(many, TROOP_METRICS, claimants=["nis"])
+    only = estimates(many, metrics_of(many, "troops"), claimants=["nis"])
     assert list(only["figure"]) == ["10,000–12,000"]
 
 
 def test_spread_of_deployment_estimates(many):
-    s = spread(estimates(many, TROOP_METRICS), "deployed")
+    s = spread(estimates(many, metrics_of(many, "troops")), "deployed")
     assert (s["low"], s["high"]) == (10000, 14000)
     assert s["ratio"] == pytest.approx(1.4)
     assert s["high_by"] == ["Ukrainian officials"]
@@ -69,12 +72,12 @@ def test_chronology_window_starts_with_the_story_and_its_caption_counts_it(datas
     assert (background["category"] == "background").all() and start.day == 1
     story = tl.loc[tl["category"] != "background", "date_end"].min()
     assert (start.year, start.month) == (story.year, story.month)
-    caption = render.timeline_caption(window, background)
+    caption = chronology.timeline_caption(window, background)
     last = window["date_end"].max()
     assert caption.startswith(f"The {counted(len(window), 'event')} from {start:%B %Y} to {last.day} {last:%B %Y}.")
     if len(background) > 1:
         assert f"{counted(len(background), 'earlier background event').capitalize()} are listed" in caption
-    one = render.timeline_caption(window.head(1), background.head(1))
+    one = chronology.timeline_caption(window.head(1), background.head(1))
     assert one.startswith("The chart shows one event, ") and "One earlier background event is listed" in one
 
 
@@ -101,7 +104,7 @@ def test_charts_are_byte_reproducible(dataset, tmp_path, troops):
 
 
 def test_every_chart_names_its_sources(dataset, tmp_path):
-    cas = estimates(dataset, CASUALTY_METRICS)
+    cas = estimates(dataset, metrics_of(dataset, "casualties"))
     svg = charts.casualty_chart(dataset, cas, tmp_path / "cas").svg
     drawn = cas[cas["value_low"].notna() | cas["value_high"].notna()]  # a claim without a figure is not drawn
     for sid in {s for ids in drawn["source_ids"] for s in ids}:
@@ -111,8 +114,8 @@ def test_every_chart_names_its_sources(dataset, tmp_path):
 
 
 def test_estimate_table_cites_every_row(many):
-    est = estimates(many, TROOP_METRICS)
-    md = render.estimates_table(est)
+    est = estimates(many, metrics_of(many, "troops"))
+    md = estimate_tables.estimates_table(est)
     rows = md.split("\n* - ")[2:]  # [0] is the directive head, [1] the header row
     assert len(rows) == len(est)
     assert all("{cite:p}`" in row for row in rows)
@@ -155,8 +158,8 @@ def test_planted_markup_in_data_stays_literal(dataset):
         dataset.archive_dir,
     )
     for md in (
-        render.estimates_table(estimates(ds, TROOP_METRICS)),
-        render.attribution_table(estimates(ds, TROOP_METRICS)),
+        estimate_tables.estimates_table(estimates(ds, metrics_of(ds, "troops"))),
+        estimate_tables.attribution_table(estimates(ds, metrics_of(ds, "troops"))),
     ):
         assert "\\<script\\>" in md and "\\*\\*x\\*\\*" in md and "\\{cite\\:p\\}\\`suciu2025\\`" in md
         assert "<script>" not in md and "**x**" not in md

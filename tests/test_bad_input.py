@@ -12,8 +12,8 @@ import pytest
 from helpers import read_rows, set_cell, snapshot, write_rows
 
 from analysis import load
+from analysis.data.problems import CODES, DataError
 from analysis.paths import ROOT
-from analysis.problems import CODES, DataError
 
 
 def problems_of(data_dir, archive_dir=None):
@@ -344,7 +344,7 @@ CASES = [
     pytest.param(
         EditLine("metrics.csv", 4, b"", b",extra"), "metrics.csv", 4, None, "extra-cell", id="stray delimiter"
     ),
-    pytest.param(last_cell_dropped, "metrics.csv", 4, "definition", "missing-cell", id="missing cell"),
+    pytest.param(last_cell_dropped, "metrics.csv", 4, "figure_of", "missing-cell", id="missing cell"),
     pytest.param(EditLine("metrics.csv", 4, b"", b"\n"), "metrics.csv", 5, None, "blank-row", id="blank row"),
     pytest.param(
         AddConstraint("claims", "source_id", "unique", True),
@@ -521,16 +521,16 @@ CASES = [
         "metrics.csv",
         None,
         "metric_id",
-        "chapter-metric-missing",
-        id="metric a chapter counts renamed",
+        "formula-metric-missing",
+        id="metric a formula names renamed",
     ),
     pytest.param(
         SetCell("metrics.csv", 2, group="incident"),
         "metrics.csv",
         4,
         "group",
-        "chapter-metric-group",
-        id="metric a chapter counts in another group",
+        "formula-metric-group",
+        id="metric a formula names in another group",
     ),
     pytest.param(
         SetCell("events.csv", 16, category="statement"),

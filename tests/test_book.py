@@ -12,9 +12,11 @@ import nbformat
 import pytest
 from helpers import pdf_links, pdf_text, read_rows, snapshot, visible_text, write_rows
 
-from analysis import summary
 from analysis.builder import book, latex, site
-from analysis.estimates import TROOP_METRICS, estimates
+from analysis.chapters import page as page_facts
+from analysis.chapters import summary
+from analysis.compute.estimates import estimates
+from analysis.data.vocabulary import SUBJECT, metrics_of
 from analysis.paths import ROOT
 
 
@@ -106,8 +108,27 @@ def test_summary_prose_is_the_leads_with_its_numbers(built, dataset):
 
 def test_tables_show_every_estimate(built, dataset):
     text = visible_text(page(built, "troops"))
-    for figure in estimates(dataset, TROOP_METRICS)["figure"]:
+    for figure in estimates(dataset, metrics_of(dataset, "troops"))["figure"]:
         assert figure in text
+
+
+def test_every_metric_is_in_the_chapter_the_method_chapter_names(built, dataset):
+    """A metric's chapter is its group in metrics.csv: the method chapter names that chapter,
+    and the chapter lists every claim of the metric (the book never says a metric is in a
+    chapter that leaves it out); a group with no chapter is said to have none."""
+    method = page(built, "method")
+    for metric, group in zip(dataset.metrics["metric_id"], dataset.metrics["group"], strict=True):
+        row = re.search(rf"<code[^>]*>\s*(?:<span[^>]*>)?{metric}(?:</span>)?\s*</code>(.*?)</tr>", method, re.S)
+        assert row, f"{metric} has no row in the method chapter's metrics table"
+        chapter = page_facts.chapter_of(group)
+        if chapter is None:
+            assert "none (" in re.sub(r"<[^>]+>", "", row.group(1)), metric
+            continue
+        assert f"book/{chapter.name}.html" in row.group(1) or f"{chapter.name}.html" in row.group(1), metric
+        shown = visible_text(page(built, chapter.name))
+        claims = dataset.claims[(dataset.claims["metric"] == metric) & (dataset.claims["subject"] == SUBJECT)]
+        for claim_id in claims["claim_id"]:
+            assert claim_id in shown, f"{claim_id} ({metric}, group {group}) is missing from {chapter.name}"
 
 
 def test_data_is_downloadable(built):

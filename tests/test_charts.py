@@ -13,9 +13,14 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from analysis import anchors, charts, render
-from analysis.chronology import timeline, window_start
-from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
+from analysis import charts
+from analysis.chapters import chronology
+from analysis.charts import credits, lettering, styles
+from analysis.charts import estimates as chart_estimates
+from analysis.compute.chronology import timeline, window_start
+from analysis.compute.estimates import estimates
+from analysis.data.vocabulary import metrics_of
+from analysis.text import anchors
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 # The book's text column in CSS px (sphinx-book-theme, as the reader audit measures it)
@@ -28,9 +33,11 @@ FLOOR = {390: 9.0, 1280: 11.0}
 def drawn(dataset, tmp_path_factory):
     folder = tmp_path_factory.mktemp("charts")
     return {
-        "troops": charts.troop_chart(dataset, estimates(dataset, TROOP_METRICS), folder / "troops", alt="Troops."),
+        "troops": charts.troop_chart(
+            dataset, estimates(dataset, metrics_of(dataset, "troops")), folder / "troops", alt="Troops."
+        ),
         "casualties": charts.casualty_chart(
-            dataset, estimates(dataset, CASUALTY_METRICS), folder / "casualties", alt="Casualties."
+            dataset, estimates(dataset, metrics_of(dataset, "casualties")), folder / "casualties", alt="Casualties."
         ),
         "chronology": charts.timeline_chart(dataset, timeline(dataset), folder / "chronology", alt="Events."),
     }
@@ -84,7 +91,7 @@ def test_no_label_is_cut_and_none_overlaps_another(drawn, name):
     assert not [t["text"] for t in shown if t["text"].rstrip(" †").endswith(("…", "..."))]
     boxes = []
     for t in shown:
-        width = charts.text_width(t["text"], t["size"])
+        width = lettering.text_width(t["text"], t["size"])
         left = t["x"] - {"start": 0, "middle": width / 2, "end": width}[t["anchor"]]
         # baseline at y: ascenders above, descenders below
         boxes.append((left, t["y"] - 0.76 * t["size"], left + width, t["y"] + 0.24 * t["size"], t["text"]))
@@ -123,7 +130,7 @@ def mark_colours(chart) -> dict[str, set[str]]:
 
 
 def test_a_new_claimant_changes_no_other_marks_colour(dataset, tmp_path):
-    troops = estimates(dataset, TROOP_METRICS)
+    troops = estimates(dataset, metrics_of(dataset, "troops"))
     before = mark_colours(charts.troop_chart(dataset, troops, tmp_path / "before"))
     # a claimant whose id sorts first and whose figure sorts first: the old palette by
     # position recoloured every other claimant
@@ -146,8 +153,8 @@ def test_a_new_claimant_changes_no_other_marks_colour(dataset, tmp_path):
     assert {k: after[k] for k in before} == before
     assert all(len(c) >= 1 for c in before.values())
     # colour follows the kind of claimant, and each kind has its own marker shape too
-    styles = charts.TYPE_STYLES.values()
-    assert len({s["color"] for s in styles}) == len({s["marker"] for s in styles}) == len(charts.TYPE_STYLES)
+    kinds = styles.TYPE_STYLES.values()
+    assert len({s["color"] for s in kinds}) == len({s["marker"] for s in kinds}) == len(styles.TYPE_STYLES)
 
 
 @pytest.mark.parametrize("name", ["troops", "casualties"])
@@ -161,7 +168,7 @@ def test_every_mark_links_to_its_register_entry_and_says_what_it_is(drawn, datas
         title = a.find("svg:title", NS).text
         assert row["claimant_name"] in title and row["figure"] in title
         for sid in row["source_ids"]:  # the article, by its author or outlet, and its key
-            assert f"{charts._articles(dataset)[sid]} ({sid})" in title
+            assert f"{credits.article_names(dataset)[sid]} ({sid})" in title
         assert a.get("aria-label") == title
         # the tooltip shown on hover and keyboard focus says the same
         tip = a.find(".//*[@class='tip']")
@@ -205,12 +212,12 @@ def test_csv_holds_exactly_the_plotted_estimates(drawn, name):
 
 
 def test_estimates_are_sorted_by_figure_and_unquantified_ones_left_out(dataset):
-    troops = estimates(dataset, TROOP_METRICS)
+    troops = estimates(dataset, metrics_of(dataset, "troops"))
     unquantified = troops.iloc[[0]].assign(value_low=None, value_high=None, claim_ids=[["C998"]])
-    rows = charts.plotted_estimates(pd.concat([troops, unquantified], ignore_index=True))
+    rows = chart_estimates.plotted_estimates(pd.concat([troops, unquantified], ignore_index=True))
     assert "C998" not in {c for ids in rows["claim_ids"] for c in ids}
     for _, group in rows.groupby("metric"):
-        tops = [charts._sort_value(r) for _, r in group.iterrows()]
+        tops = [chart_estimates.sort_value(r) for _, r in group.iterrows()]
         assert tops == sorted(tops, reverse=True)
 
 
@@ -220,7 +227,7 @@ def test_chronology_csv_and_numbers_match_the_events_table(drawn, dataset):
     tl = timeline(dataset)
     window = tl[tl["date_end"] >= window_start(tl)]
     assert len(rows) == sum(len(d) for d in window["datings"])
-    table = render.timeline_table(window, numbered=True)
+    table = chronology.timeline_table(window, numbered=True)
     cells = re.findall(r"^\* - (\d+)\n  - .*\n  - (.*)$", table, re.M)
     assert [int(n) for n, _ in cells] == list(range(1, len(window) + 1))
     events = dataset.events.set_index("event_id")
@@ -236,7 +243,7 @@ def test_chronology_csv_and_numbers_match_the_events_table(drawn, dataset):
 
 def test_a_selection_without_figures_says_so(dataset, tmp_path):
     empty = dataset.filtered("2024-01-01")
-    chart = charts.troop_chart(empty, estimates(empty, TROOP_METRICS), tmp_path / "troops")
+    chart = charts.troop_chart(empty, estimates(empty, metrics_of(empty, "troops")), tmp_path / "troops")
     assert "No estimate with a figure in this selection." in chart.svg and "Sources:" not in chart.svg
     assert chart.csv.read_text(encoding="utf-8").count("\n") == 1  # the header only
     chronology = charts.timeline_chart(empty, timeline(empty), tmp_path / "tl")
@@ -244,7 +251,7 @@ def test_a_selection_without_figures_says_so(dataset, tmp_path):
 
 
 def test_planted_markup_in_the_data_stays_text(dataset, tmp_path):
-    troops = estimates(dataset, TROOP_METRICS)
+    troops = estimates(dataset, metrics_of(dataset, "troops"))
     planted = '<script>alert(1)</script> & "quoted" {cite}`x`'
     troops.loc[0, "claimant_name"] = planted
     html = charts.troop_chart(dataset, troops, tmp_path / "troops").inline_svg()
@@ -260,7 +267,7 @@ def greedy_wrap(text, width, size, weight="normal"):
         line = ""
         for word in paragraph.split():
             candidate = f"{line} {word}" if line else word
-            if line and charts.text_width(candidate, size, weight) > width * 0.95:
+            if line and lettering.text_width(candidate, size, weight) > width * 0.95:
                 lines.append(line)
                 line = word
             else:
@@ -289,4 +296,4 @@ def test_wrapping_breaks_lines_where_measuring_every_word_would(dataset):
             (200.0, 12.0, "bold"),
             (40, 9.0, "normal"),
         ]:
-            assert charts.wrap(text, width, size, weight) == greedy_wrap(text, width, size, weight), text
+            assert lettering.wrap(text, width, size, weight) == greedy_wrap(text, width, size, weight), text

@@ -8,6 +8,7 @@ archive); nothing here touches the real data/ or the shared archive.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,8 @@ from helpers import read_rows, set_cell, snapshot, write_rows
 
 from analysis import load, paths
 from analysis.builder.curate import CurationError, add_source
-from analysis.problems import DataError
-from analysis.verbatim import difference
+from analysis.data.problems import DataError
+from analysis.data.verbatim import difference
 
 ARCHIVE = paths.archive_dir()
 
@@ -325,7 +326,8 @@ def test_added_article_validates_once_filled_in(data_copy, archive_copy, capture
 
 
 def test_retired_claim_stays_in_the_data_but_is_counted_nowhere(data_copy):
-    from analysis.estimates import TROOP_METRICS, estimates
+    from analysis.compute.estimates import estimates
+    from analysis.data.vocabulary import metrics_of
 
     index, claim = claim_row(data_copy, "between 10,000 and 12,000")
     set_cell(data_copy, "claims.csv", index, "status", "retired")
@@ -340,7 +342,7 @@ def test_retired_claim_stays_in_the_data_but_is_counted_nowhere(data_copy):
     assert list(ds.retired["claim_id"]) == [claim["claim_id"]]
     assert ds.retired["status_note"].iloc[0] == "retired 2025-05-10: test"
     assert len(ds.claims) + len(ds.retired) == len(read_rows(data_copy / "claims.csv"))
-    assert not any(claim["claim_id"] in ids for ids in estimates(ds, TROOP_METRICS)["claim_ids"])
+    assert not any(claim["claim_id"] in ids for ids in estimates(ds, metrics_of(ds, "troops"))["claim_ids"])
     assert list(ds.filtered("2025-12-31").retired["claim_id"]) == [claim["claim_id"]]
     # its id stays taken: a new claim cannot reuse it
     claims = read_rows(data_copy / "claims.csv")
@@ -363,22 +365,20 @@ def test_todays_record_retires_nothing(dataset):
 # -- the schema's vocabularies and the words the book has for them --------------------------
 
 
-def _enum(resource: str, field: str) -> set[str]:
-    import json
+def test_every_value_the_schema_allows_has_words_in_the_book():
+    """A value the schema allows but the book has no words (or no chart style) for would
+    print as a bare id: each closed vocabulary's words and styles are declared once, for
+    exactly the values of its enum in datapackage.json."""
+    from analysis.charts.styles import CATEGORY_STYLES, TYPE_STYLES
+    from analysis.data.vocabulary import CLAIMANT_TYPES, DISAGREEMENT_KINDS, QUALIFIERS, enums
 
     descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    schema = next(r["schema"] for r in descriptor["resources"] if r["name"] == resource)
-    return set(next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"])
-
-
-def test_every_value_the_schema_allows_has_words_in_the_book():
-    """A value the schema allows but the book has no words for would print as a bare id."""
-    from analysis.formatting import CLAIMANT_TYPES
-    from analysis.render import KIND_WORDS, QUALIFIER_WORDS
-
-    assert _enum("claimants", "claimant_type") == _enum("claims", "claimant_type") == set(CLAIMANT_TYPES)
-    assert _enum("disagreements", "kind") == set(KIND_WORDS)
-    assert _enum("claims", "qualifier") == set(QUALIFIER_WORDS)
+    allowed = {name: set(values) for name, values in enums(descriptor).items()}
+    assert allowed["claimants.claimant_type"] == allowed["claims.claimant_type"] == set(CLAIMANT_TYPES)
+    assert allowed["claimants.claimant_type"] == set(TYPE_STYLES)
+    assert allowed["disagreements.kind"] == set(DISAGREEMENT_KINDS)
+    assert allowed["claims.qualifier"] == set(QUALIFIERS)
+    assert allowed["events.category"] == set(CATEGORY_STYLES)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from analysis.dataset import load
-from analysis.numbers import numbers_in
+from analysis.data.dataset import load
+from analysis.data.numbers import numbers_in
 
 
 def test_every_table_has_rows(dataset):
@@ -66,7 +66,7 @@ def test_load_accepts_bom_and_crlf(data_copy):
 
 def test_checks_read_rows_as_records(dataset):
     """The checks' rows hold what ``to_dict("records")`` gives, missing values included."""
-    from analysis.checks import _rows
+    from analysis.data.checks.rows import numbered_rows as _rows
 
     for name, frame in dataset.tables.items():
         records = frame.to_dict("records")

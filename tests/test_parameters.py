@@ -8,8 +8,8 @@ import sys
 import pytest
 from helpers import read_rows, write_rows
 
-from analysis import parameters
-from analysis.parameters import ParameterError
+from analysis.data import parameters
+from analysis.data.parameters import ParameterError
 from analysis.paths import ROOT, TEMPLATES_DIR
 
 

@@ -12,11 +12,17 @@ import pandas as pd
 import pytest
 import records
 
-from analysis import charts, load, render, summary
-from analysis.builder import pipeline
-from analysis.chronology import timeline, window_start
-from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, derived_figures, estimates, spread
-from analysis.formatting import counted, number
+from analysis import charts, load
+from analysis.builder import book, pipeline
+from analysis.chapters import chronology, estimate_tables, method, page, sources, summary
+from analysis.chapters.page import headline_metrics
+from analysis.compute.chronology import timeline, window_start
+from analysis.compute.derived import derived_figures
+from analysis.compute.estimates import estimates, spread
+from analysis.data.values import number
+from analysis.data.vocabulary import metrics_of
+from analysis.paths import ROOT
+from analysis.text.prose import counted
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # Words a reader should never meet, whatever the record.
@@ -43,7 +49,10 @@ def plain(markdown: str) -> str:
 def pages(ds, claimants=None) -> dict[str, str]:
     """Every prose and table string the chapters build from ``ds``, as the notebooks call them."""
     keep = claimants or None
-    troops, casualties = estimates(ds, TROOP_METRICS, claimants=keep), estimates(ds, CASUALTY_METRICS, claimants=keep)
+    troops, casualties = (
+        estimates(ds, metrics_of(ds, "troops"), claimants=keep),
+        estimates(ds, metrics_of(ds, "casualties"), claimants=keep),
+    )
     tl = timeline(ds)
     start = window_start(tl) if not tl.empty else None
     window = tl[tl["date_end"] >= start] if start is not None else tl
@@ -52,13 +61,13 @@ def pages(ds, claimants=None) -> dict[str, str]:
     return {
         "lead": summary.lead(ds, keep),
         "headline_table": summary.headline_table(ds, keep),
-        "scope": render.parameters_note(as_of, claimants, ds),
-        "troops": render.estimates_table(troops) + render.attribution_table(troops),
-        "casualties": render.estimates_table(casualties) + render.derived_table(derived_figures(ds)),
-        "caption": render.timeline_caption(window, background),
-        "chronology": render.chronology_intro(ds, tl),
-        "sources": render.source_matrix(ds) + render.sources_table(ds) + render.disagreements(ds),
-        "claimants": render.claimants_table(ds),
+        "scope": page.parameters_note(page.CHAPTERS["troops"], as_of, claimants, ds),
+        "troops": estimate_tables.estimates_table(troops) + estimate_tables.attribution_table(troops),
+        "casualties": estimate_tables.estimates_table(casualties) + estimate_tables.derived_table(derived_figures(ds)),
+        "caption": chronology.timeline_caption(window, background),
+        "chronology": chronology.chronology_intro(ds, tl),
+        "sources": sources.source_matrix(ds) + sources.sources_table(ds) + sources.disagreements(ds),
+        "claimants": method.claimants_table(ds),
     }
 
 
@@ -76,17 +85,17 @@ def assert_reads_right(ds, claimants=None) -> str:
 def assert_numbers_come_from_the_data(ds, lead: str, claimants=None) -> None:
     """Every number in the lead is a quantified figure or a count of the record, and every
     range is the lowest to the highest quantified figure of its metric."""
-    est = estimates(ds, TROOP_METRICS + CASUALTY_METRICS, claimants=claimants or None)
+    est = estimates(ds, headline_metrics(ds), claimants=claimants or None)
     figures = {int(v) for v in pd.concat([est["value_low"], est["value_high"]]).dropna()}
     counts = {len(ds.claims), len(ds.events), len(ds.disagreements), len(ds.sources)}
-    counts |= {spread(est, m)["n"] for m in TROOP_METRICS + CASUALTY_METRICS}
+    counts |= {spread(est, m)["n"] for m in headline_metrics(ds)}
     undated = re.sub(rf"\b\d{{1,2}} (?:{MONTHS})|(?:{MONTHS}) \d{{4}}|\d{{1,2}} [A-Z][a-z]{{2}}\b|\d{{4}}\b", " ", lead)
     undated = re.sub(r"\b(?:between|on) \d{1,2} and", " ", undated)
     undated = re.sub(r"\[[^\]]*\]", " ", undated)  # citation keys
     for printed in re.findall(r"\d{1,3}(?:,\d{3})+|\d+", undated):
         assert int(printed.replace(",", "")) in figures | counts, f"{printed} in {lead!r}"
-    for metric, words in summary.METRIC_WORDS.items():
-        found = re.search(rf"estimates of {re.escape(words.of)}, [^.]*?range from ([\d,]+) to ([\d,]+)", lead)
+    for metric, words in summary.metric_words(ds).items():
+        found = re.search(rf"estimates of {re.escape(words.estimates_of)}, [^.]*?range from ([\d,]+) to ([\d,]+)", lead)
         if found:
             s = spread(est, metric)
             assert (found.group(1), found.group(2)) == (number(s["low"]), number(s["high"])), metric
@@ -199,20 +208,33 @@ def test_every_as_of_date_in_the_record_reads_right(today):
     for as_of in dates:
         ds = today.filtered(as_of)
         lead = assert_reads_right(ds)
-        assert plain(render.parameters_note(as_of, None, ds)).startswith("*Computed from claims and events stated by")
+        assert plain(page.parameters_note(page.CHAPTERS["troops"], as_of, None, ds)).startswith(
+            "*Computed from claims and events stated by"
+        )
         assert lead  # something is always said, if only that nothing is in the selection
 
 
 def test_every_single_claimant_reads_right(today):
     for claimant, name in zip(today.claimants["claimant_id"], today.claimants["name"], strict=True):
         assert_reads_right(today, [claimant])
-        assert name in plain(render.parameters_note("", [claimant], today))
+        assert name in plain(page.parameters_note(page.CHAPTERS["troops"], "", [claimant], today))
 
 
 def test_chapters_that_ignore_the_claimant_filter_say_so(today):
+    """Each chapter's note says what its own fact (``filters_claimants``) makes true: the
+    register of a CLAIMANTS= variant lists every entry, so its note never says it is limited."""
     first = today.claimants.iloc[0]
-    note = plain(render.parameters_note("", [first["claimant_id"]], today, filters_claimants=False))
-    assert f"The claimant selection ({first['name']}) does not apply to this chapter" in note
+    for chapter in page.CHAPTERS.values():
+        note = plain(page.parameters_note(chapter, "", [first["claimant_id"]], today))
+        limited = f"estimates limited to those of {first['name']}" in note
+        ignored = f"The claimant selection ({first['name']}) does not narrow this chapter" in note
+        assert (limited, ignored) == (chapter.filters_claimants, not chapter.filters_claimants), (chapter, note)
+    assert not page.CHAPTERS["register"].filters_claimants
+
+
+def test_every_chapter_of_the_book_declares_its_facts():
+    """One fact table for the chapters the build computes: no chapter without its facts, none extra."""
+    assert set(page.CHAPTERS) == set(book.notebooks(ROOT))
 
 
 def _outputs(notebook) -> str:
@@ -246,25 +268,25 @@ def test_charts_draw_a_selection_without_any_figure(built, tmp_path):
     """A claimant with no casualty figure, or claims without figures only: the chart still draws."""
     for name in ("no_figures", "only_unquantified"):
         ds = built[name]
-        for chart, metrics in ((charts.troop_chart, TROOP_METRICS), (charts.casualty_chart, CASUALTY_METRICS)):
-            drawn = chart(ds, estimates(ds, metrics), tmp_path / name / chart.__name__)
+        for chart, group in ((charts.troop_chart, "troops"), (charts.casualty_chart, "casualties")):
+            drawn = chart(ds, estimates(ds, metrics_of(ds, group)), tmp_path / name / chart.__name__)
             assert all(path.is_file() for path in drawn.paths)
             assert drawn.rows.empty and "<svg" in drawn.svg
 
 
 def test_the_date_anchor_is_the_recorded_reasoning_or_nothing(built, dataset):
     """Method and data explains the anchor date from the record itself, never from typed text."""
-    from analysis.chronology import ACKNOWLEDGEMENT
-    from analysis.markup import text
+    from analysis.data.vocabulary import ACKNOWLEDGEMENT
+    from analysis.text.markup import text
 
     anchors = dataset.events[
         (dataset.events["event_key"] == ACKNOWLEDGEMENT) & (dataset.events["date_precision"] == "day")
     ].sort_values("event_id")
-    note = render.date_anchor(dataset)
+    note = method.date_anchor(dataset)
     if anchors.empty:
         assert note == ""
     else:
         first = anchors.iloc[0]
         assert f"[{first['event_id']}](#{first['event_id'].lower()})" in note
         assert text(first["date_basis"]) in note
-    assert render.date_anchor(built["undated"]) == ""
+    assert method.date_anchor(built["undated"]) == ""

@@ -13,9 +13,9 @@ from urllib.parse import urljoin
 import pytest
 from helpers import pdf_text, visible_text
 
-from analysis import receipt
 from analysis.builder import jsonld, latex, site
-from analysis.fingerprint import digest
+from analysis.chapters import receipt
+from analysis.fingerprint import data_hash, digest
 from analysis.paths import ROOT
 
 DATA = ROOT / "data"
@@ -23,7 +23,7 @@ DATA = ROOT / "data"
 
 def test_the_receipt_names_the_data_hash_parameters_and_versions():
     values = receipt.values(DATA, "2025-01-31", ["zelensky", "ua_officials"])
-    assert values["receipt_data_hash"] == digest(files=[DATA]) and len(values["receipt_data_hash"]) == 64
+    assert values["receipt_data_hash"] == data_hash(DATA) and len(values["receipt_data_hash"]) == 64
     assert values["receipt_as_of"] == "2025-01-31"
     assert values["receipt_claimants"] == "zelensky, ua_officials"
     for name in receipt.KEY_PACKAGES:
@@ -33,9 +33,9 @@ def test_the_receipt_names_the_data_hash_parameters_and_versions():
 
 
 def test_the_data_hash_follows_the_data_not_its_location(data_copy):
-    assert receipt.data_hash(data_copy) == receipt.data_hash(DATA)
+    assert data_hash(data_copy) == data_hash(DATA)
     (data_copy / "claims.csv").write_text((data_copy / "claims.csv").read_text() + "\n")
-    assert receipt.data_hash(data_copy) != receipt.data_hash(DATA)
+    assert data_hash(data_copy) != data_hash(DATA)
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,15 @@ import pytest
 from docutils import nodes
 from helpers import link_targets, parts_text, pdf_text, register_entries
 
-from analysis import anchors, markup, register, render, summary
 from analysis.builder import entries, site
-from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates
-from analysis.formatting import figure_text
-from analysis.links import linked, linked_ids
-from analysis.numbers import as_printed
+from analysis.chapters import estimate_tables, register, summary
+from analysis.compute.estimates import estimates
+from analysis.data.numbers import as_printed
+from analysis.data.values import figure_text
+from analysis.data.vocabulary import metrics_of
 from analysis.paths import ROOT
+from analysis.text import anchors, markup, prose
+from analysis.text.links import linked, linked_ids
 
 # ----------------------------------------------------------------------------- units
 
@@ -91,13 +93,13 @@ def test_entry_text_is_data_not_markup():
 
 
 def test_a_larger_record_lists_the_first_events_and_links_only_listed_ones(dataset):
-    many = pd.concat([dataset.events] * (register.EVENT_LIMIT // len(dataset.events) + 2), ignore_index=True)
+    many = pd.concat([dataset.events] * (prose.REGISTER_ENTRIES // len(dataset.events) + 2), ignore_index=True)
     many["event_id"] = [f"E{i:04d}" for i in range(len(many))]
     big = type(dataset)({**dataset.tables, "events": many}, dataset.descriptor, dataset.data_dir, dataset.archive_dir)
     text_ = register.event_entries(big)
     events = register_entries(text_)
-    assert len(events) == register.EVENT_LIMIT < len(many)
-    assert f"The first {register.EVENT_LIMIT} of {len(many)} events" in text_
+    assert len(events) == prose.REGISTER_ENTRIES < len(many)
+    assert f"The first {prose.REGISTER_ENTRIES} of {len(many)} events" in text_
     last = many["event_id"].iloc[-1].lower()
     claims = register_entries(register.claim_entries(big))
     assert last not in link_targets(events + claims) | {e["label"] for e in events}
@@ -117,11 +119,11 @@ def test_table_figures_link_to_a_claim_with_that_figure(dataset):
     printed = {
         cid: text_
         for cid, r in claims.iterrows()
-        for text_ in [render.text(figure_text(r["value_low"], r["value_high"], r["qualifier"]))]
+        for text_ in [markup.text(figure_text(r["value_low"], r["value_high"], r["qualifier"]))]
     }
-    for metrics in (TROOP_METRICS, CASUALTY_METRICS):
-        est = estimates(dataset, metrics)
-        for md in (render.estimates_table(est), render.attribution_table(est)):
+    for group in ("troops", "casualties"):
+        est = estimates(dataset, metrics_of(dataset, group))
+        for md in (estimate_tables.estimates_table(est), estimate_tables.attribution_table(est)):
             figures = [(label, cid) for label, cid in _figure_links(md) if not re.fullmatch(r"C\d+", label)]
             assert len(figures) == len(est)
             for label, cid in figures:
@@ -196,7 +198,7 @@ def test_every_figure_cell_links_to_the_register_entry_of_a_claim_with_that_figu
             claim = claims.loc[target.group(1).upper()]
             assert shown.startswith(figure_text(claim["value_low"], claim["value_high"], claim["qualifier"]))
             checked += 1
-    assert checked >= 2 * len(estimates(dataset, TROOP_METRICS if chapter == "troops" else CASUALTY_METRICS))
+    assert checked >= 2 * len(estimates(dataset, metrics_of(dataset, chapter)))
 
 
 def test_register_targets_resolve_in_html(html):

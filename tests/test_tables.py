@@ -8,14 +8,14 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from analysis import render
-from analysis.estimates import estimates
-from analysis.markup import text
+from analysis.chapters import estimate_tables, sources
+from analysis.compute.estimates import estimates
+from analysis.text.markup import text
 
 
 def matrix_rows(ds) -> list[str]:
     """The first cell of each body row of the matrix (its 'Metric: figure' label)."""
-    cells = re.findall(r"^\* - (.*)$", render.source_matrix(ds), re.M)
+    cells = re.findall(r"^\* - (.*)$", sources.source_matrix(ds), re.M)
     return cells[1:]
 
 
@@ -56,12 +56,12 @@ def test_matrix_follows_the_vocabulary_when_it_is_reordered(dataset):
 def test_estimate_tables_list_claimants_by_figure_within_each_metric(dataset):
     est = estimates(dataset, list(dataset.metrics["metric_id"]))
     shuffled = est.sample(frac=1, random_state=7)
-    listed = render.by_figure(shuffled)
+    listed = estimate_tables.by_figure(shuffled)
     for metric, group in listed.groupby("metric", sort=False):
         firsts = list(group["value_low"].fillna(group["value_high"]).dropna())
         assert firsts == sorted(firsts), metric
     # metric by metric, in the order the estimates came in
     assert list(dict.fromkeys(listed["metric"])) == list(dict.fromkeys(shuffled["metric"]))
     # the table shows that order
-    figures = re.findall(r"^  - \[(?!C\d+\])(.+?)\]\(#c\d+\)$", render.estimates_table(shuffled), re.M)
+    figures = re.findall(r"^  - \[(?!C\d+\])(.+?)\]\(#c\d+\)$", estimate_tables.estimates_table(shuffled), re.M)
     assert figures == [text(f) for f in listed["figure"]]

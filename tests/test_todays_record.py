@@ -13,9 +13,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import summary
-from analysis.chronology import timeline
-from analysis.estimates import TROOP_METRICS, derived_figures, estimates, spread
+from analysis.chapters import summary
+from analysis.compute.chronology import timeline
+from analysis.compute.derived import derived_figures
+from analysis.compute.estimates import estimates, spread
+from analysis.data.vocabulary import metrics_of
 
 
 def changed(what: str, review: str) -> str:
@@ -29,7 +31,7 @@ def differences(expected: dict, got: dict) -> str:
 
 @pytest.fixture(scope="module")
 def troops(dataset):
-    return estimates(dataset, TROOP_METRICS)
+    return estimates(dataset, metrics_of(dataset, "troops"))
 
 
 def test_five_articles(dataset):

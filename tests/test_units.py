@@ -6,20 +6,12 @@ import string
 import pandas as pd
 import pytest
 
-from analysis.formatting import (
-    capitalised,
-    claimant_kind,
-    counted,
-    figure_text,
-    figure_words,
-    listed,
-    shortened,
-    when_phrase,
-    when_text,
-)
-from analysis.markup import cite, download, glued_figure, table, text
-from analysis.numbers import numbers_in
-from analysis.problems import CODES, DataError, Problem
+from analysis.data.numbers import numbers_in
+from analysis.data.problems import CODES, DataError, Problem
+from analysis.data.values import capitalised, figure_text, shortened, when_text
+from analysis.data.vocabulary import claimant_kind
+from analysis.text.markup import cite, download, glued_figure, table, text
+from analysis.text.prose import counted, figure_words, listed, when_phrase
 
 
 @pytest.mark.parametrize(
@@ -124,7 +116,8 @@ def test_listed_names_one_two_many_and_caps_the_rest():
     assert listed(["A", "B", "C"]) == "A, B and C"
     assert listed(["A", "B", "C"], serial=True) == "A, B, and C"
     assert listed(["A", "A", "B"]) == "A and B"
-    assert listed([f"N{i}" for i in range(10)], limit=3) == "N0, N1 and 8 others"
+    assert listed([f"N{i}" for i in range(10)], limit=3) == "N0, N1, N2 and 7 others"
+    assert listed([f"N{i}" for i in range(4)], limit=3) == "N0, N1, N2 and N3", "never 'and 1 others'"
 
 
 def test_figure_words_say_the_figure_as_a_sentence_does():

@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 from analysis.builder.book import notebooks
-from analysis.paths import ROOT, TEMPLATES_DIR, archive_dir
+from analysis.paths import CONFIG_FILE, ROOT, TEMPLATES_DIR, TOC_FILE, archive_dir
 
 BIN = Path(sys.executable).parent
 TARGETS = {"b/a": 0.6, "b/c": 0.5, "d": 1.0, "e/b": 1.5}
@@ -71,10 +71,8 @@ def floor_setup(work: Path) -> Path:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     for i in range(len(CHAPTERS)):
         nbformat.write(notebook, root / "nb" / f"floor{i}.ipynb")
-    (root / "_config.yml").write_text(
-        'title: Floor\nexecute:\n  execute_notebooks: "off"\nonly_build_toc_files: true\n'
-    )
-    (root / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (root / CONFIG_FILE).write_text('title: Floor\nexecute:\n  execute_notebooks: "off"\nonly_build_toc_files: true\n')
+    (root / TOC_FILE).write_text("format: jb-book\nroot: index\n")
     (root / "index.md").write_text("# Floor\n\nOne page.\n")
     return root
 
@@ -133,14 +131,14 @@ def jb_execution_setup(work: Path) -> Path:
     root = work / "jb-execute"
     (root / "book" / "figures").mkdir(parents=True)
     shutil.copytree(ROOT / "data", root / "data")
-    shutil.copy2(ROOT / "_toc.yml", root / "_toc.yml")
+    shutil.copy2(ROOT / TOC_FILE, root / TOC_FILE)
     for page in (ROOT / "book").glob("*.md"):
         shutil.copy2(page, root / "book" / page.name)
     for name in CHAPTERS:
         shutil.copy2(TEMPLATES_DIR / f"{name}.ipynb", root / "book" / f"{name}.ipynb")
-    config = (ROOT / "_config.yml").read_text().replace('execute_notebooks: "off"', 'execute_notebooks: "force"')
+    config = (ROOT / CONFIG_FILE).read_text().replace('execute_notebooks: "off"', 'execute_notebooks: "force"')
     assert 'execute_notebooks: "force"' in config
-    (root / "_config.yml").write_text(config.replace("execute:\n", "execute:\n  timeout: 300\n", 1))
+    (root / CONFIG_FILE).write_text(config.replace("execute:\n", "execute:\n  timeout: 300\n", 1))
     return root
 
 
@@ -150,7 +148,7 @@ def jb_execution(root: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.builder.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--factor", type=int, default=100, help="size of the synthetic dataset, times ours")
     args = parser.parse_args(argv)

@@ -11,18 +11,18 @@ from pathlib import Path
 
 import yaml
 
-from analysis.paths import TEMPLATES_DIR
+from analysis.paths import CONFIG_FILE, TEMPLATES_DIR, TOC_FILE
 
 # Files a self-contained variant book needs besides its pages and data.
-CONFIG_FILES = ["_config.yml", "_toc.yml"]
+CONFIG_FILES = [CONFIG_FILE, TOC_FILE]
 
 
 def toc(root: Path) -> dict:
-    return _yaml(root / "_toc.yml")
+    return _yaml(root / TOC_FILE)
 
 
 def config(root: Path) -> dict:
-    return _yaml(root / "_config.yml")
+    return _yaml(root / CONFIG_FILE)
 
 
 def _yaml(path: Path) -> dict:

@@ -50,11 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "add-source":
         return _add_source(args)
 
-    from analysis import parameters, paths
+    from analysis import paths
     from analysis.builder.environment import apply
     from analysis.builder.pipeline import BuildError, build, summary_line
     from analysis.builder.site import SiteError
-    from analysis.problems import DataError
+    from analysis.data import parameters
+    from analysis.data.problems import DataError
 
     apply()
     # Before anything is installed, imported or run: the archive, then the parameters.
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if args.command == "validate":
-            from analysis.dataset import load
+            from analysis.data.dataset import load
 
             print(summary_line(load(args.data_dir, args.archive_dir)), flush=True)
             return 0

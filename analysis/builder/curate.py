@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.checks import ARCHIVE_NAME, NAME_DIGITS, archive_name, sha256_text
+from analysis.data.checks.archive import ARCHIVE_NAME, NAME_DIGITS, archive_name, sha256_text
 
 SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # what the curator fills in, as validation will ask for it
@@ -50,7 +50,7 @@ class Added:
             )
         else:
             lines.append(f"Already in {sources} as source '{self.source_id}'")
-        bib = data_dir / "references.bib"
+        bib = data_dir / paths.BIBLIOGRAPHY
         if self.bib_added:
             lines.append(
                 f"Added the BibTeX entry '{self.source_id}' to {bib}: fill in its author (or key), title, year"
@@ -99,7 +99,7 @@ def add_source(
         new.update(source_id=source_id, archive_file=target.name, archive_sha256=digest)
         _append_csv(sources_csv, header, new, newline)
         row = len(rows) + 2
-    bib_added = _append_bib(data_dir / "references.bib", source_id, target.name)
+    bib_added = _append_bib(data_dir / paths.BIBLIOGRAPHY, source_id, target.name)
     return Added(source_id, target, digest, archived, row, bib_added)
 
 

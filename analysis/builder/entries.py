@@ -2,7 +2,7 @@
 
 Registered in ``_config.yml`` (``sphinx.extra_extensions``). The register notebook writes
 its entries as data, one JSON line each, inside a ``register-entries`` directive
-(``analysis.register`` describes the format). This extension builds from them the nodes
+(``analysis.chapters.register`` describes the format). This extension builds from them the nodes
 MyST would build from the same entries written as Markdown: in a container of class
 ``register``, for each entry a label, a rubric and a field list. A text part becomes a
 text node as it is, so data needs no escaping; a citation goes through sphinxcontrib-bibtex's

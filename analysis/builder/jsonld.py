@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from analysis.builder.latex import data_date
-from analysis.fingerprint import digest
+from analysis.fingerprint import data_hash
 
 DESCRIPTOR = "datapackage.json"
 # where the package's files are published, relative to the HTML's root
@@ -51,7 +51,7 @@ def dataset(data_dir: Path, url) -> dict:
         "creator": creators,
         "keywords": package.get("keywords", []),
         "version": package.get("version"),
-        "identifier": "sha256:" + digest(files=[Path(data_dir)]),
+        "identifier": "sha256:" + data_hash(data_dir),
         "dateModified": data_date(data_dir).isoformat(),
         "isAccessibleForFree": True,
         "distribution": [

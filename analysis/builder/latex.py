@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from analysis.fingerprint import digest
+from analysis.fingerprint import data_hash
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # the data package's file that dates it (the archived articles it was curated from)
@@ -42,7 +42,7 @@ def environment(data_dir: Path) -> dict[str, str]:
 def data_version(data_dir: Path) -> str:
     """'4 May 2025, SHA-256 1a2b3c4d5e6f': the data's date and the start of a hash of its files."""
     when = data_date(data_dir)
-    return f"{when.day} {when:%B %Y}, SHA-256 {digest(files=[Path(data_dir)])[:12]}"
+    return f"{when.day} {when:%B %Y}, SHA-256 {data_hash(data_dir)[:12]}"
 
 
 def _declare(app, config) -> None:

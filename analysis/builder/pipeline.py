@@ -41,9 +41,9 @@ KERNEL_PRELOAD = [
     "myst_nb",
     "myst_nb.ext.glue",
     "analysis.charts",
-    "analysis.parameters",
-    "analysis.render",
-    "analysis.summary",
+    "analysis.chapters.page",
+    "analysis.chapters.estimate_tables",
+    "analysis.chapters.summary",
 ]
 # What the workers import: loaded once, by the forkserver they are forked from.
 WORKER_PRELOAD = ["papermill"]
@@ -174,7 +174,7 @@ def validate(p: Plan) -> None:
     stamps = Stamps(p.root)
     key = validation_key(p.data_dir, p.archive_dir)
     if not stamps.is_current("validation", key, []):
-        from analysis.dataset import load  # pandas: imported only when there is work
+        from analysis.data.dataset import load  # pandas: imported only when there is work
 
         stamps.record("validation", key, [], summary=summary_line(load(p.data_dir, p.archive_dir)))
     print(stamps.fact("validation", "summary"), flush=True)

@@ -38,12 +38,12 @@ import yaml
 from analysis.builder import book, latex, pages
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest
-from analysis.paths import REQUIREMENTS
+from analysis.paths import CONFIG_FILE, REQUIREMENTS, TOC_FILE
 
 # Every build, both editions, both ways: nitpicky, warnings are errors, but report them all.
 FLAGS = ["-n", "-W", "--keep-going"]
 # What an edition is built from, relative to the book's root (its notebooks included).
-INPUTS = ["_config.yml", "_toc.yml", "book", "data"]
+INPUTS = [CONFIG_FILE, TOC_FILE, "book", "data"]
 
 
 # Imported by Sphinx only once a build is under way, not by the extensions' setup().
@@ -112,7 +112,7 @@ def sphinx_conf(root: Path) -> Path:
     """``conf.py`` as ``jupyter-book config sphinx`` writes it from ``_config.yml``."""
     conf = root / "conf.py"
     stamps = Stamps(root)
-    key = digest(files=[root / "_config.yml", root / "_toc.yml", REQUIREMENTS])
+    key = digest(files=[root / CONFIG_FILE, root / TOC_FILE, REQUIREMENTS])
     if not stamps.is_current("sphinx-conf", key, [conf]):
         _run_logged([_tool("jupyter-book"), "config", "sphinx", str(root)], root, "sphinx-conf")
         stamps.record("sphinx-conf", key, [conf])
@@ -164,7 +164,7 @@ def place_pdf_beside_html(root: Path) -> None:
 
 def _toc_file(root: Path, edition: str) -> Path:
     if edition == "html":
-        return root / "_toc.yml"
+        return root / TOC_FILE
     path = root / "_build" / "_toc_pdf.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "# Derived from _toc.yml by the build (analysis.builder.book.pdf_toc): do not edit.\n"

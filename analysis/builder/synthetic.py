@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from analysis import paths
-from analysis.checks import archive_name, sha256_text
+from analysis.data.checks.archive import archive_name, sha256_text
 
 FILES = ["sources", "claimants", "metrics", "claims", "events", "disagreements", "disagreement_quotes"]
 
@@ -92,7 +92,7 @@ def generate(out_dir: Path, factor: int = 100, data_dir: Path = paths.DATA_DIR, 
     descriptor = json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["name"] += f"-synthetic-x{factor}"
     (data_out / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
-    (data_out / "references.bib").write_text("\n".join(bib), encoding="utf-8")
+    (data_out / paths.BIBLIOGRAPHY).write_text("\n".join(bib), encoding="utf-8")
     return data_out, archive_out
 
 

@@ -8,13 +8,13 @@ reporting the same thing, and every disagreement the row takes part in.
 
 The entries reach the book as data, not as Markdown: one JSON line per entry inside a
 ``register-entries`` directive, which ``analysis.builder.entries`` turns into docutils
-nodes directly (a title, a Sphinx label named by :func:`analysis.anchors.anchor`, and a
+nodes directly (a title, a Sphinx label named by :func:`analysis.text.anchors.anchor`, and a
 field list), so ``[14,000](#c014)`` reaches an entry from any chapter of either edition.
 At a thousand entries, MyST parsing the same entries as Markdown was most of the HTML
 build. A field's value is a list of parts, each plain text (shown as it is: data needs
 no escaping here) or one of ``{"strong": text}``, ``{"link": [label, entry_label]}`` and
 ``{"cite": [key, ...]}``; the disagreements field is ``{"items": [parts, ...]}``, a
-bulleted list. ``analysis.links`` writes the tables' links to the entries.
+bulleted list. ``analysis.text.links`` writes the tables' links to the entries.
 """
 
 from __future__ import annotations
@@ -23,31 +23,30 @@ import json
 
 import pandas as pd
 
-from analysis.anchors import anchor
-from analysis.estimates import claims_with_vocab
-from analysis.formatting import claimant_kind, figure_text, number, when_text
-from analysis.links import shown_ids
-from analysis.markup import cited, flat
-from analysis.numbers import as_printed
-from analysis.render import KIND_WORDS, QUALIFIER_WORDS
+from analysis.compute.estimates import claims_with_vocab
+from analysis.data.numbers import as_printed
+from analysis.data.values import figure_text, number, when_text
+from analysis.data.vocabulary import DISAGREEMENT_KINDS, claimant_kind, qualifier_words
+from analysis.text.anchors import anchor
+from analysis.text.links import shown_ids
+from analysis.text.markup import cited, flat
+from analysis.text.prose import REGISTER_ENTRIES, first
 
-# Beyond this many claims (or events) the register lists the first ones in id order, and
-# says so: a record a hundred times ours (the bench's) would otherwise make one page of
-# thousands of entries. The limit sits far above a curated record's growth (today 22 claims
-# and 69 events), so that every entry of such a record has its anchor. The tables link a
-# figure only to a listed entry (``listed``).
-CLAIM_LIMIT = EVENT_LIMIT = 500
+# Beyond ``prose.REGISTER_ENTRIES`` claims (or events) the register lists the first ones in
+# id order, and says so: a record a hundred times ours (the bench's) would otherwise make
+# one page of thousands of entries. The tables link a figure only to a listed entry
+# (``listed``).
 
 
 def listed(ds) -> set[str]:
     """The ids of the claims and events that have an entry."""
-    claims = sorted(ds.claims["claim_id"])[:CLAIM_LIMIT]
-    events = sorted(ds.events["event_id"])[:EVENT_LIMIT]
+    claims = first(sorted(ds.claims["claim_id"]), REGISTER_ENTRIES).shown
+    events = first(sorted(ds.events["event_id"]), REGISTER_ENTRIES).shown
     return set(claims) | set(events)
 
 
 def claim_entries(ds) -> str:
-    """An entry for every claim (the first ``CLAIM_LIMIT`` of a larger record), in id order."""
+    """An entry for every claim (the first ones of a larger record), in id order."""
     ids = listed(ds)
     claims = claims_with_vocab(ds).sort_values("claim_id")
     if claims.empty:
@@ -60,7 +59,7 @@ def claim_entries(ds) -> str:
 
 
 def event_entries(ds) -> str:
-    """An entry for every event (the first ``EVENT_LIMIT`` of a larger record), in id order."""
+    """An entry for every event (the first ones of a larger record), in id order."""
     ids = listed(ds)
     events = ds.events.sort_values("event_id")
     if events.empty:
@@ -87,7 +86,7 @@ def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str]) -> dict
     printed = as_printed(str(c["quote"]), values) if values else ""
     figure_field = [{"strong": flat(figure)}]
     if c["qualifier"] != "unquantified":
-        figure_field.append(f" ({flat(QUALIFIER_WORDS.get(c['qualifier'], c['qualifier']))})")
+        figure_field.append(f" ({flat(qualifier_words(c['qualifier']))})")
     if printed:
         figure_field.append(f"; printed “{flat(printed)}”")
     attribution = f"“{flat(c['attribution'])}”" if pd.notna(c["attribution"]) else "none: the article names no source"
@@ -213,7 +212,7 @@ def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[list]]:
             others = [r for other in group for r in other["rows"] if r not in q["rows"]]
             line = [
                 {"strong": flat(did)},
-                f" ({flat(KIND_WORDS.get(d['kind'], d['kind']).lower())}): {flat(d['topic'])}. "
+                f" ({flat(DISAGREEMENT_KINDS[d['kind']].lower())}): {flat(d['topic'])}. "
                 f"This row's side: “{flat(q['position'])}”.",
             ]
             if others:

@@ -3,7 +3,7 @@
 ``load()`` validates before it returns: first the files themselves (present, non-empty,
 UTF-8, the right columns), then the schema with the ``frictionless`` library (types,
 enums, required fields, primary and foreign keys), then what a schema cannot say
-(``analysis.checks``). Any problem raises ``DataError`` listing every problem with its
+(``analysis.data.checks``). Any problem raises ``DataError`` listing every problem with its
 file, row and field.
 """
 
@@ -22,12 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.data.problems import DataError, Problem
+from analysis.data.values import shortened
 from analysis.fingerprint import validation_key
-from analysis.formatting import shortened
-from analysis.problems import DataError, Problem
 
 DESCRIPTOR = "datapackage.json"
-BIBFILE = "references.bib"
 # Python's csv module refuses fields over 128 KiB by default; a huge field should
 # instead be reported against the schema's maxLength, naming its row.
 csv.field_size_limit(2**31 - 1)
@@ -55,12 +54,6 @@ class Dataset:
         if name in tables:
             return tables[name]
         raise AttributeError(name)
-
-    def schema(self, resource: str) -> dict:
-        for r in self.descriptor["resources"]:
-            if r["name"] == resource:
-                return r["schema"]
-        raise KeyError(resource)
 
     def filtered(self, as_of: str | pd.Timestamp | None) -> Dataset:
         """Only the claims and events known to have been stated by ``as_of``.
@@ -143,7 +136,7 @@ def _write_cache(key: str, dataset: Dataset) -> None:
 
 
 def _validate(data_dir: Path, archive_dir: Path) -> Dataset:
-    from analysis import checks  # imported here: checks needs Dataset's column helpers
+    from analysis.data import checks
 
     descriptor = _read_descriptor(data_dir)
     with tempfile.TemporaryDirectory(prefix="claims-") as tmp:

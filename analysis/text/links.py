@@ -1,7 +1,7 @@
 """Links from the book's figures to their entries in the claims register.
 
 A table's figure links to the register entry of the claim that printed it
-(``analysis.anchors``); a row that merges several claims links the figure to the first
+(``analysis.text.anchors``); a row that merges several claims links the figure to the first
 and then lists every claim's id, each a link. Labels are escaped here with ``markup.text``.
 """
 
@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from analysis.anchors import anchor
-from analysis.markup import text
+from analysis.text.anchors import anchor
+from analysis.text.markup import text
+from analysis.text.prose import LINKED_IDS, first
 
 
 def link(label: str, record_id: str) -> str:
@@ -35,17 +36,13 @@ def linked(figure: str, claim_ids: Sequence[str], listed: set[str] | None = None
     return out
 
 
-# Beyond this many ids a list names the first ones and counts the rest.
-MAX_IDS = 12
-
-
 def shown_ids(record_ids: Iterable[str], listed: set[str] | None = None) -> tuple[list[tuple[str, bool]], str]:
     """Which of ``record_ids`` a list names, each with whether it links to its register
     entry (with ``listed``, only the ids that have one), and the words counting the rest:
-    a long list names the first ``MAX_IDS``."""
-    ids = list(dict.fromkeys(str(i) for i in record_ids))
-    shown = [(i, listed is None or i in listed) for i in ids[:MAX_IDS]]
-    return shown, (f" and {len(ids) - MAX_IDS:,} more" if len(ids) > MAX_IDS else "")
+    a long list names its first ones (``prose.first``)."""
+    cut = first(dict.fromkeys(str(i) for i in record_ids), LINKED_IDS)
+    shown = [(i, listed is None or i in listed) for i in cut.shown]
+    return shown, f" {cut.more('id')}" if cut.rest else ""
 
 
 def linked_ids(record_ids: Iterable[str], listed: set[str] | None = None) -> str:

@@ -84,7 +84,7 @@ def variant_name(as_of_value: str | None, claimant_list: list[str]) -> str:
 def checked_dataset(data_dir, archive_dir, as_of_value, claimants_value):
     """What a template's first cell needs: the parameters checked, then the dataset
     loaded and cut at ``as_of``; returns it with the list of claimant ids to keep."""
-    from analysis.dataset import load  # pandas: only once the parameters are known good
+    from analysis.data.dataset import load  # pandas: only once the parameters are known good
 
     cutoff = as_of(as_of_value)
     keep = claimants(claimants_value, data_dir)

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.text.prose import CITED_ARTICLES, TABLE_ROWS, first
+
 # Shown in a table cell that has nothing in it (a list-table item cannot be empty).
 EMPTY = "—"
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
@@ -30,10 +32,6 @@ def text(value) -> str:
     return _PUNCT.sub(r"\\\1", flat(value))
 
 
-# Beyond this many sources a citation names the first few and counts the rest.
-MAX_CITED = 6
-
-
 def cited(source_ids: Iterable[str]) -> tuple[list[str], str]:
     """The BibTeX keys a citation of ``source_ids`` names, in first-seen order, and the
     words that count the rest ('' when it names them all)."""
@@ -41,10 +39,8 @@ def cited(source_ids: Iterable[str]) -> tuple[list[str], str]:
     for key in keys:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
             raise ValueError(f"not a citation key: {key!r}")
-    if len(keys) > MAX_CITED:
-        shown = MAX_CITED - 1
-        return keys[:shown], f" and {len(keys) - shown} more articles"
-    return keys, ""
+    cut = first(keys, CITED_ARTICLES)
+    return cut.shown, f" {cut.more('article')}" if cut.rest else ""
 
 
 def cite(source_ids: Iterable[str]) -> str:
@@ -73,30 +69,30 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence
     return "\n".join(lines)
 
 
-# Longer tables are cut in the book; the full data is a download away.
-LIST_LIMIT = 40
-
-
 def capped(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     widths=None,
-    limit: int = LIST_LIMIT,
+    limit: int = TABLE_ROWS,
     source: str = "",
     total: int | None = None,
 ) -> str:
-    """``table()`` of at most ``limit`` rows, saying how many more the full data holds.
+    """``table()`` of at most ``limit`` rows (``prose.first``), saying how many more the
+    full data holds: a long table is cut in the book, and the full data is a download away.
 
     ``total``: how many rows the full table has, when ``rows`` holds only its first ones
     (a long table need not format rows it will not show).
     """
     rows = list(rows)
     total = len(rows) if total is None else total
-    shown = table(header, rows[:limit], widths)
-    if total <= limit:
+    cut = first(range(total), limit)
+    shown = table(header, rows[: len(cut.shown)], widths)
+    if not cut.rest:
         return shown
     where = f" in {source}" if source else ""
-    note = f"The first {limit} of {total} rows; all of them are{where} in the data package (see Method and data)."
+    note = (
+        f"The first {len(cut.shown)} of {total} rows; all of them are{where} in the data package (see Method and data)."
+    )
     return shown + f"\n\n*{note}*"
 
 

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.formatting import when_text
-
-# The event the report opens with, when the record holds it (an ``event_key`` of events.csv):
-# the day the articles' other relative dates hang on.
-ACKNOWLEDGEMENT = "nk_acknowledgement"
+from analysis.data.values import when_text
 
 
 def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:

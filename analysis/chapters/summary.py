@@ -13,39 +13,35 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis import register
-from analysis.chronology import ACKNOWLEDGEMENT, timeline
-from analysis.estimates import CASUALTY_METRICS, TROOP_METRICS, estimates, spread
-from analysis.formatting import capitalised, counted, figure_words, listed, number, when_phrase, when_text
-from analysis.links import linked, with_value
-from analysis.markup import cite, table, text
+from analysis.chapters import register
+from analysis.chapters.page import ESTIMATE_CHAPTERS, chapter_metrics, headline_metrics
+from analysis.compute.chronology import timeline
+from analysis.compute.estimates import estimates, spread
+from analysis.data.values import capitalised, number, when_text
+from analysis.data.vocabulary import ACKNOWLEDGEMENT
+from analysis.text.links import linked, with_value
+from analysis.text.markup import cite, table, text
+from analysis.text.prose import CONFLICTS, counted, figure_words, first, listed, when_phrase
 
-HEADLINE_METRICS = TROOP_METRICS + CASUALTY_METRICS
 NONE = "none stated"
-# Beyond this many conflicting attributions the summary names the first ones and counts the rest.
-CONFLICTS_NAMED = 3
 
 
 class Words(NamedTuple):
-    """How a sentence names a headline metric."""
+    """How a sentence names a metric: metrics.csv's columns of the same names."""
 
-    of: str  # "Estimates of {of} range from ..."
-    mention: str  # "{claimant} spoke of {mention} without giving a figure"
-    counted: str  # "the 4,000 {counted}"
+    estimates_of: str  # "Estimates of {estimates_of} range from ..."
+    spoken_of: str  # "{claimant} spoke of {spoken_of} without giving a figure"
+    figure_of: str  # "the 4,000 {figure_of}"
 
 
-METRIC_WORDS = {
-    "deployed": Words("the North Korean troops sent", "North Korean troops being sent", "troops sent"),
-    "reinforcements": Words("reinforcements", "reinforcements", "reinforcements"),
-    "killed": Words("the dead", "deaths", "dead"),
-    "wounded": Words("the wounded", "wounded soldiers", "wounded"),
-    "killed_or_wounded": Words("the killed and wounded together", "soldiers killed or wounded", "killed or wounded"),
-    "casualties": Words("undefined “casualties”", "casualties", "“casualties”"),
-}
+def metric_words(ds) -> dict[str, Words]:
+    """Every metric's words, from metrics.csv."""
+    columns = [ds.metrics[f] for f in ("metric_id", *Words._fields)]
+    return {metric: Words(*words) for metric, *words in zip(*columns, strict=True)}
 
 
 def _est(ds, claimants=None) -> pd.DataFrame:
-    return estimates(ds, HEADLINE_METRICS, claimants=claimants or None)
+    return estimates(ds, headline_metrics(ds), claimants=claimants or None)
 
 
 def _quantified(est: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -63,10 +59,9 @@ def _cited(source_ids) -> str:
     return f" {c}" if c else ""
 
 
-def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
+def metric_sentences(est: pd.DataFrame, metric: str, words: Words) -> list[str]:
     """What the estimates of one metric say: the only figure, the shared figure, or the range
     and who gave its ends; then who spoke of it without a figure."""
-    words = METRIC_WORDS[metric]
     s = spread(est, metric)
     rows = _quantified(est, metric)
     out = []
@@ -74,7 +69,7 @@ def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
         r = rows.iloc[0]
         figure = figure_words(r["value_low"], r["value_high"], r["qualifier"])
         out.append(
-            f"The only estimate of {text(words.of)} is {text(figure)}, "
+            f"The only estimate of {text(words.estimates_of)} is {text(figure)}, "
             f"from {text(r['claimant_prose'])}{_cited(r['source_ids'])}."
         )
     elif s["n"] > 1:
@@ -86,10 +81,12 @@ def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
             hedged = "approximately" if (rows["qualifier"] == "approximately").all() else "exact"
             figure = figure_words(r["value_low"], r["value_high"], hedged)
             every = "Both" if s["n"] == 2 else f"All {counted(s['n'], 'estimate').split()[0]}"
-            out.append(f"{every} estimates of {text(words.of)}, {who}, give {text(figure)}{_cited(s['sources'])}.")
+            out.append(
+                f"{every} estimates of {text(words.estimates_of)}, {who}, give {text(figure)}{_cited(s['sources'])}."
+            )
         else:
             out.append(
-                f"{capitalised(counted(s['n'], 'estimate'))} of {text(words.of)}, {who}, range from "
+                f"{capitalised(counted(s['n'], 'estimate'))} of {text(words.estimates_of)}, {who}, range from "
                 f"{number(s['low'])} to {number(s['high'])}{_cited(s['sources'])}."
             )
             if len(s["claimants"]) == 1:
@@ -105,7 +102,7 @@ def metric_sentences(est: pd.DataFrame, metric: str) -> list[str]:
     if s["unquantified"]:
         also = "also " if s["n"] else ""
         out.append(
-            f"{text(capitalised(listed(s['unquantified'])))} {also}spoke of {text(words.mention)} "
+            f"{text(capitalised(listed(s['unquantified'])))} {also}spoke of {text(words.spoken_of)} "
             f"without giving a figure{_cited(s['unquantified_sources'])}."
         )
     return out
@@ -140,55 +137,55 @@ def opening(ds) -> str | None:
     return f"North Korea acknowledged {text(when)} {what}{cited}."
 
 
-def _disputed(est: pd.DataFrame, conflicts: list[dict]) -> str | None:
-    """What the articles disagree on, from the figures: only the parts that are true."""
-    troops = any(len(_quantified(est, m)[["value_low", "value_high"]].drop_duplicates()) > 1 for m in TROOP_METRICS)
-    casualty_rows = [_quantified(est, m) for m in CASUALTY_METRICS]
-    casualties = sum(not r.empty for r in casualty_rows) > 1 or any(
-        len(r[["value_low", "value_high"]].drop_duplicates()) > 1 for r in casualty_rows
-    )
-    parts = [
-        part
-        for part, disputed in (
-            ("how many troops were sent", troops),
-            ("how many were killed or wounded", casualties),
-            ("who said so", bool(conflicts)),
-        )
-        if disputed
-    ]
+def _differs(rows: pd.DataFrame) -> bool:
+    return len(rows[["value_low", "value_high"]].drop_duplicates()) > 1
+
+
+def _disputed(ds, est: pd.DataFrame, conflicts: list[dict]) -> str | None:
+    """What the articles disagree on, from the figures: only the parts that are true. A
+    chapter's figures disagree when one metric has differing figures or, where its metrics
+    are rival accounts of one thing, when more than one of them has figures."""
+    parts = []
+    for chapter in ESTIMATE_CHAPTERS:
+        rows = [_quantified(est, m) for m in chapter_metrics(ds, chapter)]
+        rival = chapter.rival_figures and sum(not r.empty for r in rows) > 1
+        if rival or any(_differs(r) for r in rows):
+            parts.append(chapter.question)
+    if conflicts:
+        parts.append("who said so")
     return f"The accounts differ on {listed(parts, serial=True)}." if parts else None
 
 
-def why_they_differ(est: pd.DataFrame, conflicts: list[dict]) -> list[str]:
+def why_they_differ(ds, est: pd.DataFrame, conflicts: list[dict]) -> list[str]:
     """Reasons the figures differ that the data shows: what they count, when, and who is credited."""
     out = []
-    kinds = [METRIC_WORDS[m].of for m in CASUALTY_METRICS if not _quantified(est, m).empty]
-    if len(kinds) > 1:
-        out.append(
-            f"The casualty figures count different things: {text(listed(kinds, serial=True))}. "
-            "They cannot be compared one for one."
-        )
-    disputed = [
-        rows
-        for rows in (_quantified(est, m) for m in HEADLINE_METRICS)
-        if len(rows[["value_low", "value_high"]].drop_duplicates()) > 1
-    ]
+    words = metric_words(ds)
+    for chapter in ESTIMATE_CHAPTERS:
+        kinds = [words[m].estimates_of for m in chapter_metrics(ds, chapter) if not _quantified(est, m).empty]
+        if chapter.rival_figures and len(kinds) > 1:
+            out.append(
+                f"The {text(chapter.rival_figures)} count different things: "
+                f"{text(listed(kinds, serial=True))}. They cannot be compared one for one."
+            )
+    disputed = [rows for rows in (_quantified(est, m) for m in headline_metrics(ds)) if _differs(rows)]
     if disputed:
         rows = pd.concat(disputed)
-        first = rows["stated_start"].fillna(rows["stated_end"]).min()
-        last = rows["stated_end"].max()
-        if (first.year, first.month) != (last.year, last.month):
-            out.append(f"The differing estimates were stated at different times, from {first:%B %Y} to {last:%B %Y}.")
+        earliest = rows["stated_start"].fillna(rows["stated_end"]).min()
+        latest = rows["stated_end"].max()
+        if (earliest.year, earliest.month) != (latest.year, latest.month):
+            out.append(
+                f"The differing estimates were stated at different times, from {earliest:%B %Y} to {latest:%B %Y}."
+            )
     if conflicts:
         n = len(conflicts)
         verb = "is" if n == 1 else "are"
+        cut = first(conflicts, CONFLICTS)
         named = [
-            f"the {text(c['figure'])} {text(METRIC_WORDS[c['metric']].counted)} to "
+            f"the {text(c['figure'])} {text(words[c['metric']].figure_of)} to "
             + " and to ".join(f"{text(name)}{_cited(ids)}" for name, ids in c["credits"])
-            for c in conflicts[:CONFLICTS_NAMED]
+            for c in cut.shown
         ]
-        more = n - len(named)
-        rest = f"; and {counted(more, 'more figure')}, listed under Sources and disagreements" if more else ""
+        rest = f"; {cut.more('figure')}, listed under Sources and disagreements" if cut.rest else ""
         out.append(
             f"{capitalised(counted(n, 'figure'))} {verb} credited to different claimants "
             f"by different articles: {'; '.join(named)}{rest}."
@@ -202,16 +199,17 @@ def lead(ds, claimants: list[str] | None = None) -> str:
     """The summary's opening paragraphs, as MyST Markdown with citations."""
     est = _est(ds, claimants)
     conflicts = attribution_conflicts(ds, est)
-    first = [s for s in (opening(ds), _disputed(est, conflicts)) if s]
+    opening_sentences = [s for s in (opening(ds), _disputed(ds, est, conflicts)) if s]
     if ds.as_of is not None or claimants:
         missing = "This selection holds no estimate of {}."
     else:
         missing = ("The article gives" if len(ds.sources) == 1 else "The articles give") + " no estimate of {}."
-    paragraphs = [" ".join(first)] if first else []
-    for metrics, what in ((TROOP_METRICS, "the troops sent"), (CASUALTY_METRICS, "casualties")):
-        sentences = [s for m in metrics for s in metric_sentences(est, m)]
-        paragraphs.append(" ".join(sentences) or missing.format(what))
-    paragraphs.append(" ".join(why_they_differ(est, conflicts)))
+    paragraphs = [" ".join(opening_sentences)] if opening_sentences else []
+    metric = metric_words(ds)
+    for chapter in ESTIMATE_CHAPTERS:
+        sentences = [s for m in chapter_metrics(ds, chapter) for s in metric_sentences(est, m, metric[m])]
+        paragraphs.append(" ".join(sentences) or missing.format(chapter.subject))
+    paragraphs.append(" ".join(why_they_differ(ds, est, conflicts)))
     words = record(ds)
     articles = f"the {text(words['articles'])} {text(words['published'])}"
     if ds.claims.empty:
@@ -238,7 +236,7 @@ def headlines(ds, claimants: list[str] | None = None) -> dict[str, str]:
     if not ack.empty:
         out["ack_date"] = "; ".join(d["when"] for d in ack.iloc[0]["datings"])
     est = _est(ds, claimants)
-    for metric in HEADLINE_METRICS:
+    for metric in headline_metrics(ds):
         s = spread(est, metric)
         out[f"{metric}_n"] = str(s["n"])
         out[f"{metric}_n_claimants"] = str(len(s["claimants"]))
@@ -259,12 +257,12 @@ def headlines(ds, claimants: list[str] | None = None) -> dict[str, str]:
 
 def record(ds) -> dict[str, str]:
     """The record in words: 'five archived news articles', 'published 28 Apr – 4 May 2025'."""
-    first = ds.sources["published_start"].fillna(ds.sources["published_end"]).min()
+    earliest = ds.sources["published_start"].fillna(ds.sources["published_end"]).min()
     last = ds.sources["published_end"].max()
     if pd.isna(last):
         published = "of unknown date"
     else:
-        published = "published " + when_text(first, last, "day" if first == last else "interval")
+        published = "published " + when_text(earliest, last, "day" if earliest == last else "interval")
     return {"articles": counted(len(ds.sources), "archived news article"), "published": published}
 
 
@@ -296,7 +294,7 @@ def headline_table(ds, claimants: list[str] | None = None) -> str:
     est = _est(ds, claimants)
     entries = register.listed(ds)
     rows = []
-    for metric in HEADLINE_METRICS:
+    for metric in headline_metrics(ds):
         s = spread(est, metric)
         if s["n"] == 0:
             continue
@@ -333,7 +331,3 @@ def glue_all(values: dict[str, str]) -> None:
 
     for key, value in values.items():
         glue(key, str(value), display=False)
-
-
-def as_frame(values: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({"key": list(values), "value": list(values.values())})

@@ -3,17 +3,15 @@
 Two claim rows are the same estimate when the same claimant gives the same figure for
 the same metric, and their statement dates are compatible (one window contains the
 other). The estimate keeps the narrowest window: the reports then pin the date down
-together.
-"""
+together."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.formatting import capitalised, figure_text, when_text
+from analysis.data.values import capitalised, figure_text, when_text
+from analysis.data.vocabulary import SUBJECT
 
-TROOP_METRICS = ["deployed", "reinforcements"]
-CASUALTY_METRICS = ["killed", "wounded", "killed_or_wounded", "casualties"]
 _KEY = ["claimant", "subject", "metric", "value_low", "value_high"]
 
 
@@ -28,7 +26,7 @@ def claims_with_vocab(ds) -> pd.DataFrame:
     return out.merge(claimants, left_on="claimant", right_on="claimant_id", how="left")
 
 
-def estimates(ds, metrics: list[str], subject: str = "north_korea", claimants: list[str] | None = None) -> pd.DataFrame:
+def estimates(ds, metrics: list[str], subject: str = SUBJECT, claimants: list[str] | None = None) -> pd.DataFrame:
     """Distinct estimates for ``metrics``, in metric order, then by statement date and figure."""
     claims = claims_with_vocab(ds)
     claims = claims[claims["metric"].isin(metrics) & (claims["subject"] == subject)]
@@ -168,85 +166,3 @@ def spread(table: pd.DataFrame, metric: str) -> dict:
         high_sources=cited(high),
     )
     return out
-
-
-# Figures derived from two metrics one claimant gave in one statement.
-SAME_STATEMENT = [
-    (("killed", "wounded"), "Killed plus wounded, one statement", "killed + wounded", lambda k, w: k + w, "persons"),
-    (
-        ("killed", "deployed"),
-        "Share of deployed troops killed, one statement",
-        "killed ÷ deployed",
-        lambda k, d: k / d,
-        "share",
-    ),
-]
-
-
-def derived_figures(ds) -> pd.DataFrame:
-    """Figures computed from claims, each with its formula and inputs.
-
-    - killed + wounded, where one claimant gave both in one statement;
-    - killed as a share of deployed, where one claimant gave both in one statement;
-    - each killed-or-wounded and casualty figure as a share of the lowest and highest
-      deployment figure any claimant gave (a cross-claimant range, flagged as such).
-    """
-    claims = claims_with_vocab(ds)
-    claims = claims[claims["subject"] == "north_korea"]
-    rows = []
-    statements: dict[tuple, dict[str, dict]] = {}
-    for record in claims.to_dict("records"):
-        key = tuple(str(record[k]) for k in ("source_id", "claimant", "stated_start", "stated_end"))
-        statements.setdefault(key, {}).setdefault(record["metric"], record)
-    for _, by_metric in sorted(statements.items()):
-        for (first, second), name, formula, compute, unit in SAME_STATEMENT:
-            if {first, second} <= by_metric.keys():
-                x, y = by_metric[first], by_metric[second]
-                if _is_point(x) and _is_point(y):
-                    result = compute(int(x["value_high"]), int(y["value_high"]))
-                    rows.append(_derived(name, formula, [x, y], result, None, unit))
-    deployed = claims[claims["metric"] == "deployed"]
-    bounds = pd.concat([deployed["value_low"], deployed["value_high"]]).dropna()
-    if not bounds.empty:
-        d_low = deployed.loc[(deployed["value_low"] == bounds.min()) | (deployed["value_high"] == bounds.min())].iloc[0]
-        d_high = deployed.loc[(deployed["value_low"] == bounds.max()) | (deployed["value_high"] == bounds.max())].iloc[
-            0
-        ]
-        for c in claims[claims["metric"].isin(["killed_or_wounded", "casualties"])].to_dict("records"):
-            if not _is_point(c):
-                continue
-            value = int(c["value_high"])
-            rows.append(
-                _derived(
-                    f"{c['metric_label']} ({c['claimant_name']}) as a share of deployed, across claimants",
-                    f"{c['metric']} ÷ deployed (highest to lowest deployment figure)",
-                    [c, d_high, d_low],
-                    value / int(bounds.max()),
-                    value / int(bounds.min()),
-                    "share",
-                )
-            )
-    columns = ["name", "formula", "input_claims", "inputs", "sources", "low", "high", "unit"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _is_point(claim) -> bool:
-    return pd.notna(claim["value_low"]) and claim["value_low"] == claim["value_high"]
-
-
-def _derived(name, formula, inputs, low, high, unit) -> dict:
-    described = [
-        f"{c['metric']} = {figure_text(c['value_low'], c['value_high'], c['qualifier'])} "
-        f"({c['claim_id']}, {c['claimant_name']})"
-        for c in inputs
-    ]
-    return {
-        "name": name,
-        "formula": formula,
-        "input_claims": [c["claim_id"] for c in inputs],
-        "inputs": described,
-        "sources": list(dict.fromkeys(c["source_id"] for c in inputs)),
-        "low": low,
-        "high": high if high is not None else low,
-        "unit": unit,
-    }

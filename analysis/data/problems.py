@@ -37,7 +37,7 @@ CODES = {
     "missing-cell": "a row has fewer cells than the header",
     "blank-row": "a row is empty",
     "frictionless-other": "any other error frictionless reports, in its own words",
-    # what a schema cannot say (analysis.checks)
+    # what a schema cannot say (analysis.data.checks)
     "low-above-high": "value_low is greater than value_high",
     "qualifier-shape": "which bounds are set does not fit the qualifier",
     "figure-not-in-quote": "a bound does not appear among the quote's numbers",
@@ -59,8 +59,8 @@ CODES = {
     "attribution-missing": "an attributed claim has no attribution",
     "status-note-missing": "a corrected or retired claim does not say why",
     "retired-claim-linked": "a disagreement quote links a retired claim",
-    "chapter-metric-missing": "a metric a chapter counts is not in metrics.csv",
-    "chapter-metric-group": "a metric a chapter counts is in another group in metrics.csv",
+    "formula-metric-missing": "a metric a derived figure's formula names is not in metrics.csv",
+    "formula-metric-group": "a metric a derived figure's formula names is in another group in metrics.csv",
     "event-category-mismatch": "rows of one event (one event_key) give different categories",
     "bib-unparsable": "references.bib cannot be parsed",
     "bib-entry-missing": "a source has no entry in references.bib",
@@ -88,7 +88,7 @@ class Problem:
     def __post_init__(self) -> None:
         # an undeclared code would be a problem no test or reader can look up
         if self.code not in CODES:
-            raise ValueError(f"undeclared problem code {self.code!r}; declare it in analysis.problems.CODES")
+            raise ValueError(f"undeclared problem code {self.code!r}; declare it in analysis.data.problems.CODES")
 
     def __str__(self) -> str:
         where = self.file

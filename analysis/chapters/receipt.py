@@ -3,27 +3,20 @@ numbers: the data package's content hash, the parameters the notebooks ran with,
 the versions of the software that ran them.
 
 Nothing in it comes from the clock: the same inputs give the same receipt, byte for byte.
-The hash is ``fingerprint.digest`` of the data folder (the one the PDF's title page
-abbreviates); recompute it with
-``python -c "from analysis.fingerprint import digest; print(digest(files=['data']))"``.
+The hash is ``fingerprint.data_hash`` of the data folder, the one the PDF's title page and
+the pages' JSON-LD give too.
 """
 
 from __future__ import annotations
 
 import platform
 from importlib.metadata import version
-from pathlib import Path
 
-from analysis.fingerprint import digest
-from analysis.markup import table, text
+from analysis.fingerprint import data_hash
+from analysis.text.markup import table, text
 
 # The software whose version decides what the book shows, as pip names it.
 KEY_PACKAGES = ["pandas", "matplotlib", "papermill", "jupyter-book", "myst-nb", "sphinx"]
-
-
-def data_hash(data_dir) -> str:
-    """SHA-256 over the data package's files (names and contents, not their location)."""
-    return digest(files=[Path(data_dir)])
 
 
 def versions() -> dict[str, str]:
