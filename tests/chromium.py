@@ -162,9 +162,10 @@ class Browser:
         return json.loads(message)
 
     def _load(self, path: Path, session: str, query: str = "") -> None:
-        """Open ``path`` (with ``query``, "q=14%2C000", after its "?") and wait for its load event. A page that sends the reader on (a
-        landing page's refresh) is measured itself: ``_event`` answers the navigations after
-        the first with "no content", which keeps the page where it is."""
+        """Open ``path`` (with ``query``, "q=14%2C000", after its "?") and wait for its load
+        event. A page that sends the reader on (a landing page's refresh) is measured itself:
+        ``_event`` answers the navigations after the first with "no content", which keeps the
+        page where it is."""
         self.send("Fetch.enable", {"patterns": [{"resourceType": "Document"}]}, session)
         self._opening.add(session)
         # not waited for: its reply waits for the document's request, which _event lets through

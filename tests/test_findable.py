@@ -15,13 +15,13 @@ import chromium
 import pandas as pd
 import pytest
 import yaml
-from docutils import nodes
 from pyld import jsonld
-from sphinx.errors import ExtensionError
+from sphinx.errors import ConfigError, ExtensionError
 from sphinx.search import SearchLanguage
 
 from analysis import anchors, register
-from analysis.builder import book, claims_jsonld, entries, search, site, sitemap
+from analysis.builder import book, claims_jsonld, search, site, sitemap
+from analysis.formatting import figure_text
 from analysis.numbers import figures_in
 from analysis.paths import ROOT
 
@@ -106,6 +106,7 @@ def test_the_browser_splits_a_query_as_the_index_does(html):
 @needs_browser
 def test_searching_a_figure_as_printed_finds_the_register_and_the_pages_printing_it(html, dataset):
     figures = printed_figures(dataset)[:6]
+    claims = dataset.claims[dataset.claims["claim_id"].isin(register.listed(dataset))].to_dict("records")
     with chromium.Browser() as browser:
         for printed, value, word in figures:
             queries = [printed]
@@ -113,11 +114,21 @@ def test_searching_a_figure_as_printed_finds_the_register_and_the_pages_printing
                 queries.append(str(value))  # typed without its thousands separators
             if word:
                 queries.append(f"{printed} {word}")
+            # the entries whose title shows this figure are results themselves, linked to
+            term = search.split(printed)[0]
+            showing = [
+                f"book/{anchors.href(c['claim_id'])}"
+                for c in claims
+                if term in search.split(figure_text(c["value_low"], c["value_high"], c["qualifier"]))
+            ]
             for query in queries:
                 found = browser.search(html / "search.html", query)
                 assert found["query"] == query and found["console"] == [], found
-                pages = [r["href"].split("#")[0].split("?")[0] for r in found["results"]]
-                assert f"book/{anchors.REGISTER_PAGE}.html" in pages, (query, found["summary"], pages)
+                links = [r["href"] for r in found["results"]]
+                pages = [link.split("#")[0] for link in links]
+                assert f"book/{anchors.REGISTER_PAGE}.html" in pages, (query, found["summary"], links)
+                if query != f"{printed} {word}":  # Sphinx lists an entry when its title has every word
+                    assert set(showing) <= set(links), (query, showing, links)
                 assert re.search(r"found [1-9]\d* page", found["summary"]), found["summary"]
 
 
@@ -232,17 +243,6 @@ def test_a_register_entry_for_no_row_of_the_data_is_a_clear_error(tmp_path):
         claims_jsonld.graph(data, ["c999"], lambda label: f"#{label}")
 
 
-def test_entry_labels_are_read_from_the_register_container():
-    container = nodes.container(classes=[entries.CLASS])
-    container += nodes.rubric("C001", "C001", names=["c001"])
-    container += nodes.field_list()
-    container += nodes.target("", names=["e002"])
-    document = nodes.section()
-    document += nodes.container(classes=["other"], names=["elsewhere"])
-    document += container
-    assert claims_jsonld.entry_labels(document) == ["c001", "e002"]
-
-
 # ----------------------------------------------------------------------------- page metadata, sitemap
 
 
@@ -273,3 +273,14 @@ def test_the_sitemap_is_sorted_and_independent_of_the_build_order():
     assert sitemap.sitemap("https://example.org/b/", ["z.html", "a/b.html"]) == sitemap.sitemap(
         "https://example.org/b", ["a/b.html", "z.html"]
     )
+
+
+@pytest.mark.parametrize("base", ["nk-kursk-claims.github.io/book/", "/book/", "ftp://host/book/", "https:///book/"])
+def test_a_site_url_that_is_not_an_absolute_web_address_is_refused(base):
+    with pytest.raises(ConfigError, match=r"html_baseurl in _config.yml is .*absolute URL"):
+        sitemap.check_base_url(base)
+
+
+@pytest.mark.parametrize("base", ["", "https://example.org/", "http://localhost:8000/book"])
+def test_a_site_url_that_is_an_absolute_web_address_is_taken(base):
+    sitemap.check_base_url(base)

@@ -1,9 +1,9 @@
 """The claims register as linked data: schema.org JSON-LD of every entry on its page.
 
-A Sphinx extension (``sphinx.extra_extensions`` in ``_config.yml``). On the page that holds
-the register's entries (``analysis.builder.entries``), ``html-page-context`` adds one
-``<script type="application/ld+json">`` whose ``@graph`` has a node per entry, with the
-entry's URL as its ``@id`` (``…/book/register.html#c014``), made from the row of
+A Sphinx extension (``sphinx.extra_extensions`` in ``_config.yml``). On a page that holds
+register entries (``analysis.builder.entries`` notes them in its domain),
+``html-page-context`` adds one ``<script type="application/ld+json">`` whose ``@graph`` has
+a node per entry, with the entry's URL as its ``@id`` (``…/book/register.html#c014``), made from the row of
 ``claims.csv`` or ``events.csv`` the entry shows:
 
 * a claim is a ``Claim``: its ``author`` the claimant, ``dateCreated`` when it was stated,
@@ -27,30 +27,16 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from docutils import nodes
 from sphinx.errors import ExtensionError
 
 from analysis.anchors import anchor
-from analysis.builder.entries import CLASS
+from analysis.builder.entries import RegisterDomain
 from analysis.builder.jsonld import script
 from analysis.checks import PRINTED_SOURCE_FIELDS
 
 VOCABULARY = "https://schema.org/"
 # the register's tables, by the prefix of the entries' ids
 ROWS = {"claims.csv": "claim_id", "events.csv": "event_id"}
-
-
-def entry_labels(doctree) -> list[str]:
-    """The labels of the register entries in ``doctree``, in page order: the names of the
-    container's children (an entry's target, or the title docutils moved its name to)."""
-    return [
-        name
-        for container in doctree.findall(nodes.container)
-        if CLASS in container["classes"]
-        for child in container.children
-        if isinstance(child, nodes.Element)
-        for name in child["names"]
-    ]
 
 
 def graph(data_dir: Path, labels: list[str], url) -> dict:
@@ -164,9 +150,7 @@ def _date(start: str, end: str, precision: str) -> str:
 
 
 def _add_to_page(app, pagename, templatename, context, doctree) -> None:
-    if doctree is None:
-        return
-    labels = entry_labels(doctree)
+    labels = [label for label, _ in app.env.get_domain(RegisterDomain.name).entries(pagename)]
     if not labels:
         return
     base = app.config.html_baseurl.rstrip("/")

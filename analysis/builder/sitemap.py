@@ -12,7 +12,10 @@ to be absolute; without one, there is no sitemap.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+from sphinx.errors import ConfigError
 
 NAME = "sitemap.xml"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -27,6 +30,22 @@ def sitemap(base: str, uris: list[str]) -> bytes:
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def check_base_url(base: str) -> None:
+    """``html_baseurl`` is empty or an absolute http(s) URL: the sitemap, the pages'
+    OpenGraph URLs and the JSON-LD's ids are made from it, and a relative or mistyped one
+    would publish links that lead nowhere."""
+    parts = urlsplit(base)
+    if base and not (parts.scheme in ("http", "https") and parts.netloc and not parts.query and not parts.fragment):
+        raise ConfigError(
+            f"html_baseurl in _config.yml is {base!r}: it must be the absolute URL the HTML is "
+            "published at (https://host/path/), or empty for no sitemap"
+        )
+
+
+def _check(app, config) -> None:
+    check_base_url(config.html_baseurl)
+
+
 def _write(app, exception) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.html_baseurl:
         return
@@ -37,5 +56,6 @@ def _write(app, exception) -> None:
 
 
 def setup(app) -> dict:
+    app.connect("config-inited", _check)
     app.connect("build-finished", _write)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
