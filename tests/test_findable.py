@@ -252,9 +252,7 @@ def _meta(page: Path) -> dict[str, str]:
 
 
 def test_every_page_has_opengraph_and_twitter_metadata(html):
-    # index.html only sends the reader on to the first chapter (its rel=canonical), whose
-    # metadata a link preview then shows
-    for name in [f"book/{c}" for c in book.chapters(ROOT)]:
+    for name in ["index", *(f"book/{c}" for c in book.chapters(ROOT))]:
         meta = _meta(html / f"{name}.html")
         assert meta.get("og:url") == f"{BASE_URL}{name}.html", name
         assert meta.get("og:title") and meta.get("og:type") and meta.get("og:site_name"), (name, meta)
