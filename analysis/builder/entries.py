@@ -48,7 +48,7 @@ class RegisterDomain(Domain):
 
     name = "register"
     label = "Claims register"
-    object_types = {"entry": ObjType("register entry")}
+    object_types = {"entry": ObjType("entry")}  # "Claims register entry" in the search results
     initial_data = {"entries": {}}  # docname -> [(label, title), ...] in page order
 
     def note_entry(self, docname: str, label: str, title: str) -> None:
