@@ -32,7 +32,6 @@ from sphinx.errors import ExtensionError
 from analysis.anchors import anchor
 from analysis.builder.entries import RegisterDomain
 from analysis.builder.jsonld import script
-from analysis.checks import PRINTED_SOURCE_FIELDS
 
 VOCABULARY = "https://schema.org/"
 # the register's tables, by the prefix of the entries' ids
@@ -122,6 +121,9 @@ def _article_id(source_id: str) -> str:
 
 
 def _article(source: dict) -> dict:
+    # imported here, by the one page with entries: it imports pandas, which no other page needs
+    from analysis.checks import PRINTED_SOURCE_FIELDS
+
     node = {"@id": _article_id(source["source_id"]), "@type": "NewsArticle", "identifier": source["source_id"]}
     printed = {field: source[field] for field, absent in PRINTED_SOURCE_FIELDS.items() if source[field] != absent}
     if "title" in printed:
