@@ -227,3 +227,16 @@ def test_a_change_to_our_extensions_rebuilds_every_page(variant, monkeypatch):
     assert [page.name for page in chapters if page.stat().st_mtime_ns == before[page]] == []
     monkeypatch.undo()
     site.build(variant, "html")  # as the module's other tests expect it
+
+
+def test_a_site_url_that_is_not_an_absolute_web_address_stops_the_build_and_says_so(variant):
+    config = variant / "_config.yml"
+    original = config.read_text()
+    base = yaml.safe_load(original)["sphinx"]["config"]["html_baseurl"]
+    try:
+        config.write_text(original.replace(base, "book.example.org/kursk/"))
+        with pytest.raises(site.SiteError, match=r"html_baseurl in _config.yml is 'book.example.org/kursk/'"):
+            site.build(variant, "html")
+        assert not site.is_current(variant, "html")
+    finally:
+        config.write_text(original)
