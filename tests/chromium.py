@@ -208,8 +208,9 @@ class Browser:
         return result["result"].get("value")
 
     # --- a visit --------------------------------------------------------------------
-    def visit(self, path: Path, width: int) -> dict:
-        """Load ``path`` at ``width`` px and measure it; the page's own redirects are not followed."""
+    def visit(self, path: Path, width: int, query: str = "") -> dict:
+        """Load ``path`` (with ``query`` after its "?") at ``width`` px and measure it, once
+        a search page has listed its results; the page's own redirects are not followed."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         try:
@@ -220,8 +221,8 @@ class Browser:
                 {"width": width, "height": HEIGHTS.get(width, 900), "deviceScaleFactor": 1, "mobile": False},
                 session,
             )
-            self._load(path, session)
-            self._evaluate(SETTLED, session)
+            self._load(path, session, query)
+            self._evaluate(SEARCHED if query.startswith("q=") else SETTLED, session)
             self._evaluate(self.axe, session)
             axe = self._evaluate(
                 "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import chromium
@@ -130,6 +131,16 @@ def test_searching_a_figure_as_printed_finds_the_register_and_the_pages_printing
                 if query != f"{printed} {word}":  # Sphinx lists an entry when its title has every word
                     assert set(showing) <= set(links), (query, showing, links)
                 assert re.search(r"found [1-9]\d* page", found["summary"]), found["summary"]
+
+
+@needs_browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_results_of_a_figure_search_are_readable_on_a_desktop_and_a_phone(html, dataset, width):
+    printed = printed_figures(dataset)[0][0]
+    with chromium.Browser() as browser:
+        seen = browser.visit(html / "search.html", width, urlencode({"q": printed}))
+    assert [v["id"] for v in seen["axe"] if v["impact"] in ("serious", "critical")] == []
+    assert seen["console"] == [] and seen["clipped"] == [] and not seen["pageOverflow"]
 
 
 @needs_browser
