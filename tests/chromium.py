@@ -28,6 +28,26 @@ HEIGHTS = {1280: 900, 390: 844}
 # After the load event: web fonts in place and two frames painted (the theme's scripts
 # have drawn its icons and moved its sidebars by then).
 SETTLED = "document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+# Sphinx's search page, once its search has run (searchtools.js writes a summary line when
+# it finishes): the summary and every result's link and title.
+SEARCHED = """new Promise((resolve, reject) => {
+  const started = Date.now();
+  const poll = () => {
+    const summary = document.querySelector("#search-results .search-summary");
+    if (summary && summary.textContent.trim()) {
+      const items = [...document.querySelectorAll("#search-results ul.search li")];
+      resolve({summary: summary.textContent.trim(), results: items.map((li) => {
+        const link = li.querySelector("a");
+        return {href: link.getAttribute("href"), title: link.textContent.trim(), text: li.textContent};
+      })});
+    } else if (Date.now() - started > 20000) reject(new Error("the search did not finish in 20 s"));
+    else setTimeout(poll, 50);
+  };
+  poll();
+})"""
+# The search box of Sphinx's search page (the theme's, just before the results; another
+# one waits in the search dialog).
+SEARCH_BOX = "document.getElementById('search-results').previousElementSibling.querySelector('input[name=q]')"
 # Flags that keep a headless run quiet and local (no updates, sync or background fetches).
 FLAGS = [
     "--headless",
@@ -141,14 +161,20 @@ class Browser:
         message, _, self._buffer = self._buffer.partition(b"\0")
         return json.loads(message)
 
-    def _load(self, path: Path, session: str) -> None:
-        """Open ``path`` and wait for its load event. A page that sends the reader on (a
-        landing page's refresh) is measured itself: ``_event`` answers the navigations after
-        the first with "no content", which keeps the page where it is."""
+    def _load(self, path: Path, session: str, query: str = "") -> None:
+        """Open ``path`` (with ``query``, "q=14%2C000", after its "?") and wait for its load
+        event. A page that sends the reader on (a landing page's refresh) is measured itself:
+        ``_event`` answers the navigations after the first with "no content", which keeps the
+        page where it is."""
         self.send("Fetch.enable", {"patterns": [{"resourceType": "Document"}]}, session)
         self._opening.add(session)
         # not waited for: its reply waits for the document's request, which _event lets through
-        self.post("Page.navigate", {"url": path.resolve().as_uri()}, session)
+        url = path.resolve().as_uri() + (f"?{query}" if query else "")
+        self.post("Page.navigate", {"url": url}, session)
+        self._loaded(session)
+
+    def _loaded(self, session: str) -> None:
+        """Wait for the load event of the page ``session`` is loading."""
         while True:
             for event in self._events:
                 if event.get("sessionId") == session and event.get("method") == "Page.loadEventFired":
@@ -182,8 +208,9 @@ class Browser:
         return result["result"].get("value")
 
     # --- a visit --------------------------------------------------------------------
-    def visit(self, path: Path, width: int) -> dict:
-        """Load ``path`` at ``width`` px and measure it; the page's own redirects are not followed."""
+    def visit(self, path: Path, width: int, query: str = "") -> dict:
+        """Load ``path`` (with ``query`` after its "?") at ``width`` px and measure it, once
+        a search page has listed its results; the page's own redirects are not followed."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         try:
@@ -194,8 +221,8 @@ class Browser:
                 {"width": width, "height": HEIGHTS.get(width, 900), "deviceScaleFactor": 1, "mobile": False},
                 session,
             )
-            self._load(path, session)
-            self._evaluate(SETTLED, session)
+            self._load(path, session, query)
+            self._evaluate(SEARCHED if query.startswith("q=") else SETTLED, session)
             self._evaluate(self.axe, session)
             axe = self._evaluate(
                 "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
@@ -225,8 +252,49 @@ class Browser:
         self._events = [e for e in self._events if e.get("sessionId") != session]
         return errors
 
-    def screenshot(self, path: Path, width: int, out: Path) -> None:
-        """A full-page PNG of ``path`` at ``width`` px."""
+    def evaluate(self, page: Path, expression: str):
+        """The value of the JavaScript ``expression`` once ``page`` has loaded."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        try:
+            self.send("Page.enable", session=session)
+            self._load(page, session)
+            return self._evaluate(expression, session)
+        finally:
+            self.send("Target.closeTarget", {"targetId": target})
+            self._events = [e for e in self._events if e.get("sessionId") != session]
+
+    def search(self, page: Path, words: str, width: int = 1280) -> dict:
+        """What Sphinx's search page ``page`` lists for ``words`` typed into its search box,
+        key by key, and submitted with Enter (the form loads the page again with ``?q=``):
+        the query the page ran, its summary line, and each result's link and title."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        try:
+            for domain in ("Page", "Runtime", "Log"):
+                self.send(f"{domain}.enable", session=session)
+            metrics = {"width": width, "height": HEIGHTS.get(width, 900), "deviceScaleFactor": 1, "mobile": False}
+            self.send("Emulation.setDeviceMetricsOverride", metrics, session)
+            self._load(page, session)
+            self._evaluate(f"{SEARCH_BOX}.focus()", session)
+            for char in words:
+                self.send("Input.dispatchKeyEvent", {"type": "char", "text": char}, session)
+            typed = self._evaluate(f"{SEARCH_BOX}.value", session)
+            if typed != words:
+                raise BrowserError(f"typed {words!r} into the search box, which holds {typed!r}")
+            self._opening.add(session)  # the submitted form's page is let through
+            enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
+            self.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", **enter}, session)
+            self.send("Input.dispatchKeyEvent", {"type": "keyUp", **enter}, session)
+            self._loaded(session)
+            found = self._evaluate(SEARCHED, session)
+            query = self._evaluate("new URLSearchParams(location.search).get('q')", session)
+            return {**found, "query": query, "console": self._console(session)}
+        finally:
+            self.send("Target.closeTarget", {"targetId": target})
+
+    def screenshot(self, path: Path, width: int, out: Path, query: str = "") -> None:
+        """A full-page PNG of ``path`` (with ``query`` after its "?") at ``width`` px."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         try:
@@ -234,8 +302,8 @@ class Browser:
             height = HEIGHTS.get(width, 900)
             metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
             self.send("Emulation.setDeviceMetricsOverride", metrics, session)
-            self._load(path, session)
-            self._evaluate(SETTLED, session)
+            self._load(path, session, query)
+            self._evaluate(SEARCHED if query.startswith("q=") else SETTLED, session)
             full = self._evaluate("document.documentElement.scrollHeight", session)
             self.send("Emulation.setDeviceMetricsOverride", {**metrics, "height": max(height, full)}, session)
             shot = self.send("Page.captureScreenshot", {"format": "png"}, session)

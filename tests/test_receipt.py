@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import yaml
 from helpers import pdf_text, visible_text
 
 from analysis.builder import jsonld, latex, site
@@ -60,13 +61,16 @@ def test_the_pdf_front_matter_shows_the_computed_data_hash():
 
 
 def _json_ld(page: Path) -> dict:
+    """The page's Dataset JSON-LD (the register's page also describes its claims, in another script)."""
     found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
-    assert len(found) == 1, page.name
-    return json.loads(found[0])
+    datasets = [data for data in map(json.loads, found) if data.get("@type") == "Dataset"]
+    assert len(datasets) == 1, page.name
+    return datasets[0]
 
 
 def test_every_page_describes_the_dataset_from_its_descriptor(html):
     package = jsonld.descriptor(DATA)
+    base_url = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["html_baseurl"]
     pages = sorted((html / "book").glob("*.html"))
     assert pages
     for page in pages:
@@ -83,7 +87,9 @@ def test_every_page_describes_the_dataset_from_its_descriptor(html):
         for download in data["distribution"]:
             assert download["@type"] == "DataDownload" and download["encodingFormat"] == "text/csv"
             # the link works from the page it is on, and serves the package's own bytes
-            published = Path(urljoin(page.as_uri(), download["contentUrl"]).removeprefix("file://"))
+            # (the site's published URL, html_baseurl, stands for the built site's folder)
+            url = urljoin(page.as_uri(), download["contentUrl"].replace(base_url, html.as_uri() + "/", 1))
+            published = Path(url.removeprefix("file://"))
             assert published.is_file(), download["contentUrl"]
             assert published.read_bytes() == (DATA / download["name"]).read_bytes()
             assert download["sha256"] == hashlib.sha256(published.read_bytes()).hexdigest()

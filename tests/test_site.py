@@ -138,18 +138,21 @@ def test_a_character_no_font_has_fails_the_pdf_build(tmp_path):
 
 def test_both_modes_build_the_same_pages(variant, tmp_path):
     """The fast route (Sphinx in-process from Jupyter Book's conf.py) and the plain
-    ``jupyter-book build`` give the same page, bar the hashed download paths."""
+    ``jupyter-book build`` give the same pages, bar the hashed download paths, and the same
+    search (its index, the query splitter), claims JSON-LD and sitemap."""
+    same = ["book/sources.html", "book/register.html", "searchindex.js", "_static/language_data.js", "sitemap.xml"]
     site.build(variant, "html")
-    fast = (site.output_dir(variant, "html") / "book" / "sources.html").read_text()
+    fast = {name: (site.output_dir(variant, "html") / name).read_text() for name in same}
     Stamps(variant).record("edition:html", "forget", [])
     site.build(variant, "html", plain=True)
-    plain = (site.output_dir(variant, "html") / "book" / "sources.html").read_text()
+    plain = {name: (site.output_dir(variant, "html") / name).read_text() for name in same}
 
     def stable(html: str) -> str:
         # download folders are named by content hashes; ?v= strings are cache busters
         return re.sub(r"[0-9a-f]{32}|\?v=[0-9a-f]{8}", "", html)
 
-    assert stable(fast) == stable(plain)
+    assert [name for name in same if stable(fast[name]) != stable(plain[name])] == []
+    assert "splitQuery" in plain["_static/language_data.js"] and "application/ld+json" in plain["book/register.html"]
 
 
 def test_the_pdf_table_of_contents_is_derived_from_the_books():
@@ -224,3 +227,16 @@ def test_a_change_to_our_extensions_rebuilds_every_page(variant, monkeypatch):
     assert [page.name for page in chapters if page.stat().st_mtime_ns == before[page]] == []
     monkeypatch.undo()
     site.build(variant, "html")  # as the module's other tests expect it
+
+
+def test_a_site_url_that_is_not_an_absolute_web_address_stops_the_build_and_says_so(variant):
+    config = variant / "_config.yml"
+    original = config.read_text()
+    base = yaml.safe_load(original)["sphinx"]["config"]["html_baseurl"]
+    try:
+        config.write_text(original.replace(base, "book.example.org/kursk/"))
+        with pytest.raises(site.SiteError, match=r"html_baseurl in _config.yml is 'book.example.org/kursk/'"):
+            site.build(variant, "html")
+        assert not site.is_current(variant, "html")
+    finally:
+        config.write_text(original)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 
 from docutils import nodes
+from sphinx.domains import Domain, ObjType
 from sphinx.util.docutils import SphinxDirective
 
 # The container's class: the PDF sets its field lists compactly (the ``sphinxclassregister``
@@ -37,6 +38,37 @@ class entry_fields(nodes.Element):  # noqa: N801 (docutils names node classes in
     """An entry's fields as data (``fields``) until the doctree is resolved; its children
     are the nodes of the entry's citations, in order (``made`` in each ``cite`` part counts
     them)."""
+
+
+class RegisterDomain(Domain):
+    """The entries of each page, by label and title, as the objects of a Sphinx domain: the
+    HTML search lists an entry by its title, so a figure typed as the book prints it finds
+    the entries that show it (``analysis.builder.search``), and the register's JSON-LD
+    (``analysis.builder.claims_jsonld``) finds a page's entries here."""
+
+    name = "register"
+    label = "Claims register"
+    object_types = {"entry": ObjType("entry")}  # "Claims register entry" in the search results
+    initial_data = {"entries": {}}  # docname -> [(label, title), ...] in page order
+
+    def note_entry(self, docname: str, label: str, title: str) -> None:
+        self.data["entries"].setdefault(docname, []).append((label, title))
+
+    def entries(self, docname: str) -> list[tuple[str, str]]:
+        return self.data["entries"].get(docname, [])
+
+    def clear_doc(self, docname: str) -> None:
+        self.data["entries"].pop(docname, None)
+
+    def merge_domaindata(self, docnames, otherdata: dict) -> None:
+        for docname in docnames:
+            if docname in otherdata["entries"]:
+                self.data["entries"][docname] = otherdata["entries"][docname]
+
+    def get_objects(self):
+        for docname, entries in self.data["entries"].items():
+            for label, title in entries:
+                yield title, title, "entry", docname, label, 1
 
 
 class RegisterEntries(SphinxDirective):
@@ -58,6 +90,7 @@ class RegisterEntries(SphinxDirective):
         self.set_source_info(target)
         self.state.document.note_explicit_target(target, container)
         title = nodes.rubric(entry["title"], "", nodes.Text(entry["title"]), **{"heading-level": HEADING_LEVEL})
+        self.env.get_domain(RegisterDomain.name).note_entry(self.env.docname, entry["label"], entry["title"])
         fields = entry_fields(fields=entry["fields"])
         for part in _parts(entry["fields"]):
             if isinstance(part, dict) and "cite" in part:
@@ -130,6 +163,7 @@ def _expand(app, doctree: nodes.document, docname: str) -> None:
 
 
 def setup(app) -> dict:
+    app.add_domain(RegisterDomain)
     app.add_node(entry_fields)
     app.add_directive("register-entries", RegisterEntries)
     # after the other handlers: none of them concerns these nodes, nor need they walk them

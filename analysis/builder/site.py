@@ -42,6 +42,9 @@ from analysis.paths import CONFIG_FILE, REQUIREMENTS, TOC_FILE
 
 # Every build, both editions, both ways: nitpicky, warnings are errors, but report them all.
 FLAGS = ["-n", "-W", "--keep-going"]
+# The heading Sphinx prints above an error's message: "Configuration error:", "Extension
+# error (analysis.builder.claims_jsonld):".
+SPHINX_ERROR = re.compile(r"^[A-Z][a-z]+ error( \(.*\))?:$")
 # What an edition is built from, relative to the book's root (its notebooks included).
 INPUTS = [CONFIG_FILE, TOC_FILE, "book", "data"]
 
@@ -270,12 +273,13 @@ def _missing_characters(tex_log: Path) -> list[str]:
 
 def _relevant_lines(text: list[str]) -> list[str]:
     """The lines that say why a build failed. A TeX error ("! Undefined control sequence.")
-    names its culprit only on the lines after it ("l.412 ...\\badmacro"), so those come too."""
+    names its culprit only on the lines after it ("l.412 ...\\badmacro"), and so does a
+    Sphinx error ("Configuration error:", "Extension error (module):"), so those come too."""
     keep: set[int] = set()
     for number, line in enumerate(text):
         if any(word in line for word in ("WARNING", "ERROR", "Error", "Exception", "! ", "error:")):
             keep.add(number)
-            if line.startswith("! "):
+            if line.startswith("! ") or SPHINX_ERROR.match(line):
                 keep.update(range(number + 1, min(number + 3, len(text))))
     return [text[number] for number in sorted(keep)]
 
