@@ -8,13 +8,12 @@ archive); nothing here touches the real data/ or the shared archive.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import read_rows, set_cell, snapshot, write_rows
+from helpers import next_archive_number, read_rows, rearchive, row_index, set_cell, snapshot, write_rows
 
 from analysis import load, paths
 from analysis.builder.curate import CurationError, add_source
@@ -49,13 +48,8 @@ def archive_path(data_dir: Path, source_id: str, archive: Path = ARCHIVE) -> Pat
     return archive / row["archive_file"]
 
 
-@pytest.fixture
-def archive_copy(tmp_path) -> Path:
-    target = tmp_path / "sources"
-    target.mkdir()
-    for f in ARCHIVE.glob("*.txt"):
-        shutil.copyfile(f, target / f.name)
-    return target
+def source_ids(data_dir: Path) -> list[str]:
+    return [r["source_id"] for r in read_rows(data_dir / "sources.csv")]
 
 
 # -- where a retyped quote differs -----------------------------------------------------
@@ -170,38 +164,49 @@ def test_recorded_hashes_are_the_archive_files_hashes():
         assert hashlib.sha256(raw).hexdigest() == source["archive_sha256"], source["source_id"]
 
 
-def test_changed_archive_file_is_caught(data_copy, archive_copy):
-    path = archive_path(data_copy, "martel2025", archive_copy)
-    path.write_bytes(path.read_bytes().replace(b"Kursk", b"Kursk ", 1))
-    row = next(i + 2 for i, r in enumerate(read_rows(data_copy / "sources.csv")) if r["source_id"] == "martel2025")
+def test_changed_archive_file_is_caught(record):
+    data_copy, archive_copy = record
+    source_id = source_ids(data_copy)[-1]  # with a sixth article, a file named by its content
+    path = archive_path(data_copy, source_id, archive_copy)
+    path.write_bytes(path.read_bytes().replace(b" ", b"  ", 1))
+    row = row_index(data_copy, "sources.csv", "source_id", source_id) + 2
     message = only(problems_of(data_copy, archive_copy), "sources.csv", row, "archive_sha256", "archive-changed")
     assert str(path) in message and hashlib.sha256(path.read_bytes()).hexdigest() in message
     assert "the archived article changed since it was recorded" in message
 
 
-def test_new_archive_files_are_named_by_their_content(data_copy, archive_copy):
-    text = archive_path(data_copy, "pandit2025", archive_copy).read_bytes() + b"\nA later capture.\n"
-    digest = hashlib.sha256(text).hexdigest()
-    wrong = archive_copy / "005_0123456789abcdef.txt"
-    wrong.write_bytes(text)
+def test_new_archive_files_are_named_by_their_content(record):
+    """A later capture of the last article, recorded as a new source under the next number."""
+    data_copy, archive_copy = record
     rows = read_rows(data_copy / "sources.csv")
-    rows.append({**rows[-1], "source_id": "pandit2025b", "archive_file": wrong.name, "archive_sha256": digest})
+    last = rows[-1]
+    number = f"{next_archive_number(data_copy, archive_copy):03d}"
+    text = archive_path(data_copy, last["source_id"], archive_copy).read_bytes() + b"\nA later capture.\n"
+    digest = hashlib.sha256(text).hexdigest()
+    wrong = archive_copy / f"{number}_0123456789abcdef.txt"
+    wrong.write_bytes(text)
+    later = last["source_id"] + "_later"
+    rows.append({**last, "source_id": later, "archive_file": wrong.name, "archive_sha256": digest})
     write_rows(data_copy / "sources.csv", rows)
     bib = data_copy / "references.bib"
-    bib.write_text(bib.read_text() + "\n@misc{pandit2025b,\n  key = {Later},\n  title = {Later},\n  year = {2025}\n}\n")
-    message = only(problems_of(data_copy, archive_copy), "sources.csv", 7, "archive_file", "archive-name")
-    assert f"should be named 005_{digest[:16]}.txt" in message
-    wrong.rename(archive_copy / f"005_{digest[:16]}.txt")
-    set_cell(data_copy, "sources.csv", 5, "archive_file", f"005_{digest[:16]}.txt")
-    assert len(load(data_copy, archive_copy, cache=False).sources) == 6
+    bib.write_text(
+        bib.read_text() + f"\n@misc{{{later},\n  key = {{Later}},\n  title = {{Later}},\n  year = {{2025}}\n}}\n"
+    )
+    row = len(rows) + 1
+    message = only(problems_of(data_copy, archive_copy), "sources.csv", row, "archive_file", "archive-name")
+    assert f"should be named {number}_{digest[:16]}.txt" in message
+    wrong.rename(archive_copy / f"{number}_{digest[:16]}.txt")
+    set_cell(data_copy, "sources.csv", row - 2, "archive_file", f"{number}_{digest[:16]}.txt")
+    assert len(load(data_copy, archive_copy, cache=False).sources) == len(rows)
 
 
-def test_archive_file_not_utf8(data_copy, archive_copy):
-    path = archive_path(data_copy, "unsigned2025", archive_copy)
-    raw = path.read_bytes().replace(b" ", b" \x92", 1)
-    path.write_bytes(raw)
-    set_cell(data_copy, "sources.csv", 3, "archive_sha256", hashlib.sha256(raw).hexdigest())
-    message = only(problems_of(data_copy, archive_copy), "sources.csv", 5, "archive_file", "archive-not-utf8")
+def test_archive_file_not_utf8(record):
+    data_copy, archive_copy = record
+    source_id = source_ids(data_copy)[-1]
+    raw = archive_path(data_copy, source_id, archive_copy).read_bytes().replace(b" ", b" \x92", 1)
+    path = rearchive(data_copy, archive_copy, source_id, raw)  # recorded as it is: only the encoding is wrong
+    row = row_index(data_copy, "sources.csv", "source_id", source_id) + 2
+    message = only(problems_of(data_copy, archive_copy), "sources.csv", row, "archive_file", "archive-not-utf8")
     assert f"{path} is not UTF-8 (byte 0x92" in message
 
 
@@ -217,25 +222,28 @@ def capture(tmp_path) -> Path:
     return path
 
 
-def test_add_source_archives_and_scaffolds(data_copy, archive_copy, capture):
+def test_add_source_archives_and_scaffolds(record, capture):
+    data_copy, archive_copy = record
     digest = hashlib.sha256(ARTICLE.encode()).hexdigest()
+    number, new_row = next_archive_number(data_copy, archive_copy), len(read_rows(data_copy / "sources.csv")) + 2
     added = add_source(capture, "kim2025", data_copy, archive_copy)
-    assert added.archive_path == archive_copy / f"005_{digest[:16]}.txt"
+    assert added.archive_path == archive_copy / f"{number:03d}_{digest[:16]}.txt"
     assert added.archive_path.read_bytes() == capture.read_bytes()
     row = read_rows(data_copy / "sources.csv")[-1]
-    assert added.row == 7 and row["source_id"] == "kim2025"
+    assert added.row == new_row and row["source_id"] == "kim2025"
     assert (row["archive_file"], row["archive_sha256"]) == (added.archive_path.name, digest)
     assert all(row[f] == "" for f in ("author", "outlet", "title", "published_start", "date_basis"))
     assert "@misc{kim2025," in (data_copy / "references.bib").read_text()
     # validation then asks for each empty field, saying what to write
     problems = problems_of(data_copy, archive_copy)
-    assert {(p.row, p.field) for p in problems} >= {(7, "author"), (7, "title"), (7, "date_basis")}
+    assert {(p.row, p.field) for p in problems} >= {(new_row, "author"), (new_row, "title"), (new_row, "date_basis")}
     assert "as named in the archived copy, or 'not stated in the archived copy'" in only(
-        problems, "sources.csv", 7, "author", "required"
+        problems, "sources.csv", new_row, "author", "required"
     )
 
 
-def test_add_source_twice_changes_nothing(data_copy, archive_copy, capture):
+def test_add_source_twice_changes_nothing(record, capture):
+    data_copy, archive_copy = record
     add_source(capture, "kim2025", data_copy, archive_copy)
     before = snapshot(data_copy), snapshot(archive_copy)
     again = add_source(capture, None, data_copy, archive_copy)
@@ -243,34 +251,41 @@ def test_add_source_twice_changes_nothing(data_copy, archive_copy, capture):
     assert (snapshot(data_copy), snapshot(archive_copy)) == before
 
 
-def test_add_source_recognises_an_article_already_recorded(data_copy, archive_copy):
-    existing = archive_path(data_copy, "suciu2025", archive_copy)
-    before = snapshot(data_copy), snapshot(archive_copy)
-    added = add_source(existing, None, data_copy, archive_copy)
-    assert (added.source_id, added.archive_path, added.row) == ("suciu2025", existing, None)
-    assert (snapshot(data_copy), snapshot(archive_copy)) == before
+def test_add_source_recognises_an_article_already_recorded(record):
+    data_copy, archive_copy = record
+    for source_id in source_ids(data_copy):
+        existing = archive_path(data_copy, source_id, archive_copy)
+        before = snapshot(data_copy), snapshot(archive_copy)
+        added = add_source(existing, None, data_copy, archive_copy)
+        assert (added.source_id, added.archive_path, added.row) == (source_id, existing, None)
+        assert (snapshot(data_copy), snapshot(archive_copy)) == before
 
 
-def test_add_source_refuses_what_it_cannot_do_cleanly(data_copy, archive_copy, tmp_path, capture):
+def test_add_source_refuses_what_it_cannot_do_cleanly(record, tmp_path, capture):
+    data_copy, archive_copy = record
+    taken = source_ids(data_copy)[0]
     before = snapshot(data_copy), snapshot(archive_copy)
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("North Korea’s army".encode("cp1252"))
     with pytest.raises(CurationError, match=r"latin1.txt is not UTF-8 \(byte 0x92 on line 1\)"):
         add_source(latin1, "kim2025", data_copy, archive_copy)
-    with pytest.raises(CurationError, match="'suciu2025' is already the id of another source"):
-        add_source(capture, "suciu2025", data_copy, archive_copy)
+    with pytest.raises(CurationError, match=f"'{taken}' is already the id of another source"):
+        add_source(capture, taken, data_copy, archive_copy)
     with pytest.raises(CurationError, match="lower-case letters"):
         add_source(capture, "Kim-2025", data_copy, archive_copy)
     digest = hashlib.sha256(ARTICLE.encode()).hexdigest()
-    (archive_copy / f"005_{digest[:16]}.txt").write_bytes(b"other bytes")
+    squatter = archive_copy / f"{next_archive_number(data_copy, archive_copy):03d}_{digest[:16]}.txt"
+    squatter.write_bytes(b"other bytes")
     with pytest.raises(CurationError, match="exists with different content; refusing to overwrite it"):
         add_source(capture, "kim2025", data_copy, archive_copy)
-    (archive_copy / f"005_{digest[:16]}.txt").unlink()
+    squatter.unlink()
     assert (snapshot(data_copy), snapshot(archive_copy)) == before
 
 
-def test_added_article_validates_once_filled_in(data_copy, archive_copy, capture):
+def test_added_article_validates_once_filled_in(record, capture):
     """The README's steps: add-source, fill the row and the BibTeX entry, add a claim."""
+    data_copy, archive_copy = record
+    new_row = len(read_rows(data_copy / "sources.csv")) + 2
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "add-source", str(capture), "--id", "kim2025"]
         + ["--data-dir", str(data_copy), "--archive-dir", str(archive_copy)],
@@ -279,7 +294,7 @@ def test_added_article_validates_once_filled_in(data_copy, archive_copy, capture
         cwd=paths.ROOT,
     )
     assert result.returncode == 0, result.stderr
-    assert f"Added source 'kim2025' to {data_copy / 'sources.csv'}, row 7: fill in author" in result.stdout
+    assert f"Added source 'kim2025' to {data_copy / 'sources.csv'}, row {new_row}: fill in author" in result.stdout
     rows = read_rows(data_copy / "sources.csv")
     rows[-1].update(
         author="not stated in the archived copy",
@@ -299,10 +314,11 @@ def test_added_article_validates_once_filled_in(data_copy, archive_copy, capture
         bib.read_text().replace("title = {},", "title = {[untitled]},").replace("year = {}", "year = {2025}")
     )
     claims = read_rows(data_copy / "claims.csv")
+    claim_id = f"C{max(int(c['claim_id'][1:]) for c in claims) + 1:03d}"
     claims.append(
         {
             **claims[0],
-            "claim_id": "C900",
+            "claim_id": claim_id,
             "source_id": "kim2025",
             "claimant": "unattributed",
             "claimant_type": "unattributed",
@@ -318,7 +334,7 @@ def test_added_article_validates_once_filled_in(data_copy, archive_copy, capture
     )
     write_rows(data_copy / "claims.csv", claims)
     ds = load(data_copy, archive_copy, cache=False)
-    assert "kim2025" in set(ds.sources["source_id"]) and "C900" in set(ds.claims["claim_id"])
+    assert "kim2025" in set(ds.sources["source_id"]) and claim_id in set(ds.claims["claim_id"])
 
 
 # -- correcting and retiring a claim ------------------------------------------------------
