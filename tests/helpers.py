@@ -103,13 +103,16 @@ NEW_ARTICLE = {
 def add_article(data_dir: Path, archive_dir: Path, capture: Path) -> dict:
     """Add NEW_ARTICLE to the record, complete and valid; return its source and claim rows.
 
-    Its claim is a troop figure credited to the first named claimant of claims.csv's
-    vocabulary, quoted verbatim from the article, under the next free claim id.
+    Its claim is a troop figure credited to the first named claimant of claimants.csv,
+    quoted verbatim from the article, under the next free claim id. It has every shape the
+    curation tests look for in a record (a titled article; an attribution and a quote with a
+    curly apostrophe; a figure printed in digits), so they find one in any record.
     """
     a = NEW_ARTICLE
     claimant = next(c for c in read_rows(data_dir / "claimants.csv") if c["claimant_type"] != "unattributed")
     value, printed = a["figure"]
-    quote = f"{claimant['name']} said that {printed} North Korean soldiers had been sent to Russia"
+    attribution = f"{claimant['name']}’s spokesperson"
+    quote = f"{attribution} said that {printed} North Korean soldiers had been sent to Russia"
     capture.write_text(f"{a['title']}\nBy {a['author']}, {a['outlet']}\n\n{quote} so far.\n", encoding="utf-8")
     add_source(capture, a["source_id"], data_dir, archive_dir)
     sources = read_rows(data_dir / "sources.csv")
@@ -137,7 +140,7 @@ def add_article(data_dir: Path, archive_dir: Path, capture: Path) -> dict:
         source_id=a["source_id"],
         claimant=claimant["claimant_id"],
         claimant_type=claimant["claimant_type"],
-        attribution=claimant["name"],
+        attribution=attribution,
         subject="north_korea",
         metric=TROOP_METRICS[0],
         value_low=str(value),

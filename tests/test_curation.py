@@ -8,17 +8,28 @@ archive); nothing here touches the real data/ or the shared archive.
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import next_archive_number, read_rows, rearchive, row_index, set_cell, snapshot, write_rows
+from helpers import (
+    add_article,
+    next_archive_number,
+    read_rows,
+    rearchive,
+    row_index,
+    set_cell,
+    snapshot,
+    write_rows,
+)
 
 from analysis import load, paths
 from analysis.builder.curate import CurationError, add_source
+from analysis.formatting import number
 from analysis.problems import DataError
-from analysis.verbatim import difference
+from analysis.verbatim import CONTEXT, MIN_STRETCH, difference
 
 ARCHIVE = paths.archive_dir()
 
@@ -35,14 +46,6 @@ def only(problems, file, row, field, code):
     return found[0].message
 
 
-def claim_row(data_dir: Path, contains: str, source_id: str | None = None) -> tuple[int, dict]:
-    """(index, row) of the first claim whose quote contains ``contains``."""
-    for i, r in enumerate(read_rows(data_dir / "claims.csv")):
-        if contains in r["quote"] and (source_id is None or r["source_id"] == source_id):
-            return i, r
-    raise AssertionError(f"no claim quotes {contains!r}")
-
-
 def archive_path(data_dir: Path, source_id: str, archive: Path = ARCHIVE) -> Path:
     row = next(r for r in read_rows(data_dir / "sources.csv") if r["source_id"] == source_id)
     return archive / row["archive_file"]
@@ -53,51 +56,114 @@ def source_ids(data_dir: Path) -> list[str]:
 
 
 # -- where a retyped quote differs -----------------------------------------------------
+#
+# Each test retypes the first row (in the CSV's order) that has what it needs, and derives
+# the message from that row: today's rows where they have it, else the article that
+# ``with_new_article`` adds, which has every shape looked for.
 
 
-def retyped(data_copy, contains, old, new):
+@pytest.fixture
+def with_new_article(data_copy, archive_copy, tmp_path) -> tuple[Path, Path]:
+    add_article(data_copy, archive_copy, tmp_path / "new-article.txt")
+    return data_copy, archive_copy
+
+
+def first_claim(data_dir: Path, where) -> tuple[int, dict]:
+    """(index, row) of the first claim for which ``where(row)`` holds."""
+    for i, r in enumerate(read_rows(data_dir / "claims.csv")):
+        if where(r):
+            return i, r
+    raise AssertionError("no claim has the shape this test needs")
+
+
+def after(text: str, position: int, name: str = "the quote") -> str:
+    """Where verbatim.difference says a change at ``position`` of the copy ``text`` is."""
+    before = text[max(0, position - CONTEXT) : position]
+    return f'after "{before}"' if before else f"at the start of {name}"
+
+
+def lone_letter(text: str) -> int:
+    """A letter inside a word unlike both its neighbours: dropped, it can only be missing there."""
+    return next(
+        k
+        for k in range(1, len(text) - 1)
+        if text[k].isalpha() and text[k - 1].isalpha() and text[k] not in (text[k - 1], text[k + 1])
+    )
+
+
+def retyped(record, index, claim, new_quote):
     """Retype one claim's quote; return (its spreadsheet row, its source's archive file, the message)."""
-    index, claim = claim_row(data_copy, contains)
-    assert old in claim["quote"]
-    row = set_cell(data_copy, "claims.csv", index, "quote", claim["quote"].replace(old, new, 1))
-    message = only(problems_of(data_copy), "claims.csv", row, "quote", "quote-not-in-archive")
-    return row, archive_path(data_copy, claim["source_id"]), message
+    data_dir, archive = record
+    row = set_cell(data_dir, "claims.csv", index, "quote", new_quote)
+    message = only(problems_of(data_dir, archive), "claims.csv", row, "quote", "quote-not-in-archive")
+    return row, archive_path(data_dir, claim["source_id"], archive), message
 
 
-def test_straight_apostrophe_named_by_code_point_with_the_archive_file(data_copy):
-    _, path, message = retyped(data_copy, "Ukraine’s Special Operations", "’", "'")
+def test_straight_apostrophe_named_by_code_point_with_the_archive_file(with_new_article):
+    index, claim = first_claim(with_new_article[0], lambda c: "’" in c["quote"])
+    quote = claim["quote"]
+    _, path, message = retyped(with_new_article, index, claim, quote.replace("’", "'", 1))
     assert str(path) in message and path.is_absolute()
-    assert '\' (U+0027) where the article has ’ (U+2019), after "On April 24, Ukraine"' in message
+    assert f"' (U+0027) where the article has ’ (U+2019), {after(quote, quote.index('’'))}" in message
     assert "the longest stretch found verbatim is " in message
 
 
-def test_double_space_named_and_the_passage_shown(data_copy):
-    index, claim = claim_row(data_copy, "Ukraine’s Special Operations")
-    _, _, message = retyped(data_copy, "Ukraine’s Special Operations", "Special Operations", "Special  Operations")
-    assert 'space (U+0020) that the article does not have, after "il 24, Ukraine’s Special"' in message
-    assert f'the nearest passage of the article is "{claim["quote"]}"' in message
+def test_double_space_named_and_the_passage_shown(with_new_article):
+    def space_between_words(quote):
+        return next((k for k in range(CONTEXT, len(quote) - 1) if quote[k] == " " and quote[k + 1].isalpha()), None)
+
+    index, claim = first_claim(with_new_article[0], lambda c: space_between_words(c["quote"]))
+    quote = claim["quote"]
+    k = space_between_words(quote)
+    _, _, message = retyped(with_new_article, index, claim, quote[:k] + " " + quote[k:])
+    # either space of the two may be the extra one
+    assert any(
+        f"space (U+0020) that the article does not have, {after(quote, k + extra)}" in message for extra in (0, 1)
+    ), message
+    assert f'the nearest passage of the article is "{quote}"' in message
 
 
-def test_number_in_words_shows_the_words_and_the_nearest_passage(data_copy):
-    index, claim = claim_row(data_copy, "comprising 25 North Korean")
-    _, _, message = retyped(data_copy, "comprising 25 North Korean", "25", "twenty-five")
-    assert '"twenty-five" where the article has "25", after "on of a unit comprising "' in message
-    assert f'the nearest passage of the article is "{claim["quote"]}"' in message
+def printed_figure(claim: dict) -> int | None:
+    """Where the quote prints the claim's figure in digits as a word of its own."""
+    if not claim["value_high"]:
+        return None
+    printed = number(int(claim["value_high"]))
+    found = re.search(r"(?<![\w,.])" + re.escape(printed) + r"(?![\w,])", claim["quote"])
+    return found.start() if found and found.start() > 0 else None
 
 
-def test_dropped_word_shown_as_missing(data_copy):
-    _, _, message = retyped(data_copy, "Ukrainian officials reported that North Korea", "North ", "")
-    assert 'the quote lacks " North", after " officials reported that"' in message
+def test_number_in_words_shows_the_words_and_the_nearest_passage(with_new_article):
+    index, claim = first_claim(with_new_article[0], printed_figure)
+    quote, at = claim["quote"], printed_figure(claim)
+    printed = number(int(claim["value_high"]))
+    _, _, message = retyped(with_new_article, index, claim, quote[:at] + "twenty-five" + quote[at + len(printed) :])
+    assert f'"twenty-five" where the article has "{printed}", {after(quote, at)}' in message
+    assert f'the nearest passage of the article is "{quote}"' in message
+
+
+def test_dropped_word_shown_as_missing(with_new_article):
+    def word_inside(quote):
+        found = re.search(r"(?<= )[A-Za-z]{3,}(?= [A-Za-z])", quote[CONTEXT:])
+        return (CONTEXT + found.start(), found.group()) if found else None
+
+    index, claim = first_claim(with_new_article[0], lambda c: word_inside(c["quote"]))
+    quote = claim["quote"]
+    at, word = word_inside(quote)
+    _, _, message = retyped(with_new_article, index, claim, quote[:at] + quote[at + len(word) + 1 :])
+    # the dropped word with the space before it, or with the space after it
+    assert (
+        f'the quote lacks " {word}", {after(quote, at - 1)}' in message
+        or f'the quote lacks "{word} ", {after(quote, at)}' in message
+    ), message
 
 
 def test_event_and_disagreement_quotes_get_the_same_explanation(data_copy):
     events = read_rows(data_copy / "events.csv")
-    index = next(i for i, e in enumerate(events) if "’" in e["quote"])
-    row = set_cell(data_copy, "events.csv", index, "quote", events[index]["quote"].replace("’", "'", 1))
+    row = set_cell(data_copy, "events.csv", 0, "quote", events[0]["quote"].replace(" ", "\u2009", 1))
     quotes = read_rows(data_copy / "disagreement_quotes.csv")
     q_row = set_cell(data_copy, "disagreement_quotes.csv", 0, "quote", quotes[0]["quote"].replace(" ", "\u00a0", 1))
     problems = problems_of(data_copy)
-    assert "' (U+0027) where the article has ’ (U+2019)" in only(
+    assert "thin space (U+2009) where the article has space (U+0020)" in only(
         problems, "events.csv", row, "quote", "quote-not-in-archive"
     )
     assert "no-break space (U+00A0) where the article has space (U+0020)" in only(
@@ -128,31 +194,40 @@ def test_difference_is_empty_for_a_verbatim_copy_and_says_when_nothing_resembles
 # -- the attribution is the article's words ----------------------------------------------
 
 
-def test_mistyped_attribution_shows_how_it_differs(data_copy):
-    index, claim = claim_row(data_copy, "Ukrainian officials reported that")
-    assert claim["attribution"] == "Ukrainian officials"
-    row = set_cell(data_copy, "claims.csv", index, "attribution", "Ukranian officals")
-    message = only(problems_of(data_copy), "claims.csv", row, "attribution", "attribution-not-in-quote")
-    assert message.startswith("'Ukranian officals' does not occur verbatim in the quote")
-    assert 'the attribution lacks i (U+0069), after "Ukra"' in message
-    assert 'the nearest passage of the quote is "Ukrainian officials"' in message
+def test_mistyped_attribution_shows_how_it_differs(with_new_article):
+    data_dir, archive = with_new_article
+    index, claim = first_claim(data_dir, lambda c: len(c["attribution"]) >= 2 * MIN_STRETCH)
+    attribution = claim["attribution"]
+    k = lone_letter(attribution)
+    typo = attribution[:k] + attribution[k + 1 :]
+    row = set_cell(data_dir, "claims.csv", index, "attribution", typo)
+    message = only(problems_of(data_dir, archive), "claims.csv", row, "attribution", "attribution-not-in-quote")
+    assert message.startswith(f"'{typo}' does not occur verbatim in the quote")
+    letter = attribution[k]
+    assert f"the attribution lacks {letter} (U+{ord(letter):04X}), {after(typo, k, 'the attribution')}" in message
 
 
-def test_attribution_with_straight_apostrophe(data_copy):
-    index, claim = claim_row(data_copy, "Ukraine’s Special Operations")
-    assert "’" in claim["attribution"]
-    row = set_cell(data_copy, "claims.csv", index, "attribution", claim["attribution"].replace("’", "'"))
-    message = only(problems_of(data_copy), "claims.csv", row, "attribution", "attribution-not-in-quote")
+def test_attribution_with_straight_apostrophe(with_new_article):
+    data_dir, archive = with_new_article
+    index, claim = first_claim(data_dir, lambda c: "’" in c["attribution"])
+    row = set_cell(data_dir, "claims.csv", index, "attribution", claim["attribution"].replace("’", "'"))
+    message = only(problems_of(data_dir, archive), "claims.csv", row, "attribution", "attribution-not-in-quote")
     assert "' (U+0027) where the quote has ’ (U+2019)" in message
 
 
-def test_source_fields_must_be_printed_in_the_article(data_copy):
-    row = set_cell(data_copy, "sources.csv", 4, "title", "N. Korea admits sending soldiers to Russia")
-    assert load(data_copy, cache=False)  # a part of the headline is printed: fine
-    set_cell(data_copy, "sources.csv", 4, "title", "N Korea admits sending soldiers to Russia")
-    message = only(problems_of(data_copy), "sources.csv", row, "title", "source-field-not-in-archive")
-    assert "'N Korea admits sending soldiers to Russia' is not printed in " in message
-    assert "or write 'untitled'" in message and "the title lacks . (U+002E)" in message
+def test_source_fields_must_be_printed_in_the_article(with_new_article):
+    data_dir, archive = with_new_article
+    sources = read_rows(data_dir / "sources.csv")
+    index = next(i for i, s in enumerate(sources) if s["title"] != "untitled" and len(s["title"].split()) > 2)
+    title = sources[index]["title"]
+    row = set_cell(data_dir, "sources.csv", index, "title", title.rsplit(" ", 1)[0])
+    assert load(data_dir, archive, cache=False)  # a part of the headline is printed: fine
+    k = lone_letter(title)
+    typo = title[:k] + title[k + 1 :]
+    set_cell(data_dir, "sources.csv", index, "title", typo)
+    message = only(problems_of(data_dir, archive), "sources.csv", row, "title", "source-field-not-in-archive")
+    assert f"'{typo}' is not printed in " in message
+    assert "or write 'untitled'" in message and f"the title lacks {title[k]} (U+{ord(title[k]):04X})" in message
 
 
 # -- the archive's integrity -------------------------------------------------------------
@@ -343,7 +418,7 @@ def test_added_article_validates_once_filled_in(record, capture):
 def test_retired_claim_stays_in_the_data_but_is_counted_nowhere(data_copy):
     from analysis.estimates import TROOP_METRICS, estimates
 
-    index, claim = claim_row(data_copy, "between 10,000 and 12,000")
+    index, claim = first_claim(data_copy, lambda c: c["metric"] in TROOP_METRICS and c["value_high"])
     set_cell(data_copy, "claims.csv", index, "status", "retired")
     set_cell(data_copy, "claims.csv", index, "status_note", "retired 2025-05-10: test")
     quotes = read_rows(data_copy / "disagreement_quotes.csv")
