@@ -101,7 +101,6 @@ def _print_in_archive(data_dir: Path, archive_dir: Path) -> None:
     for claim in claims:
         claim["quote"] = f"{claim['attribution']} {claim['quote']}"
         printed[claim["source_id"]].append(claim["quote"])
-    write_rows(data_dir / "sources.csv", sources)
     write_rows(data_dir / "claims.csv", claims)
     for source in sources:
         text = (archive_dir / source["archive_file"]).read_text(encoding="utf-8")
