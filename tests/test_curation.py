@@ -447,10 +447,6 @@ def test_corrected_claim_counts_and_says_why(data_copy):
     assert ds.claims["status"].iloc[0] == "corrected" and ds.retired.empty
 
 
-def test_todays_record_retires_nothing(dataset):
-    assert dataset.retired.empty and set(dataset.claims["status"]) == {"current"}
-
-
 # -- the schema's vocabularies and the words the book has for them --------------------------
 
 

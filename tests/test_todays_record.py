@@ -56,6 +56,11 @@ def test_troop_figures_the_articles_print(dataset):
     assert shapes == expected, changed(f"deployment figures added {added}, removed {removed}", "Troop estimates")
 
 
+def test_no_claim_corrected_or_retired(dataset):
+    statuses = sorted(set(dataset.claims["status"]) | set(dataset.retired["status"]))
+    assert statuses == ["current"], changed(f"claims now have the statuses {statuses}", "claims.csv and the register")
+
+
 def test_context_and_incident_figures(dataset):
     expected = {"incursion_settlements", "incursion_area", "captured", "lost_single_incident", "deserted"}
     missing = expected - set(dataset.claims["metric"])
