@@ -1,4 +1,10 @@
-"""Helpers the test modules share: editing a scratch copy of the data, reading what a build wrote."""
+"""Helpers the test modules share: editing a scratch copy of the data (and of the archive),
+reading what a build wrote.
+
+Whatever a test corrupts or adds is found by key (a source id, a claim id, the first row
+that has what the test needs), never by the line numbers of today's CSVs, so the tests hold
+for any valid record.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,10 @@ import zlib
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
+
+from analysis.builder.curate import add_source
+from analysis.data.checks.archive import ARCHIVE_NAME, CONTENT_NAMED_FROM, archive_name, sha256_text
+from analysis.data.vocabulary import DEPLOYED
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -37,6 +47,115 @@ def set_cell(data_dir: Path, file: str, index: int, field: str, value: str) -> i
     rows[index][field] = value
     write_rows(path, rows)
     return index + 2
+
+
+def row_index(data_dir: Path, file: str, field: str, value: str) -> int:
+    """Index (data rows from 0) of the first row of ``file`` whose ``field`` is ``value``."""
+    for i, row in enumerate(read_rows(data_dir / file)):
+        if row[field] == value:
+            return i
+    raise AssertionError(f"no row of {file} has {field} {value!r}")
+
+
+def archive_path(data_dir: Path, archive_dir: Path, source_id: str) -> Path:
+    """The archived article of ``source_id``, as sources.csv names it."""
+    rows = read_rows(data_dir / "sources.csv")
+    return archive_dir / rows[row_index(data_dir, "sources.csv", "source_id", source_id)]["archive_file"]
+
+
+def next_archive_number(data_dir: Path, archive_dir: Path) -> int:
+    """The number the next archived article takes: one past the highest that a file of the
+    archive or a row of sources.csv uses (README, "Adding an article")."""
+    names = [p.name for p in archive_dir.iterdir()] + [r["archive_file"] for r in read_rows(data_dir / "sources.csv")]
+    return max((int(m["number"]) for m in map(ARCHIVE_NAME.match, names) if m), default=-1) + 1
+
+
+def rearchive(data_dir: Path, archive_dir: Path, source_id: str, raw: bytes) -> Path:
+    """Give a source's archived article new bytes, as a new capture would, and keep the record
+    consistent with them: sources.csv gets their SHA-256 and, for a file under the content
+    rule, the name they imply. Returns the file's path."""
+    index = row_index(data_dir, "sources.csv", "source_id", source_id)
+    rows = read_rows(data_dir / "sources.csv")
+    path = archive_dir / rows[index]["archive_file"]
+    digest = sha256_text(raw)
+    number = int(ARCHIVE_NAME.match(path.name)["number"])
+    if number >= CONTENT_NAMED_FROM:
+        path.unlink()
+        path = archive_dir / archive_name(number, digest)
+    path.write_bytes(raw)
+    rows[index].update(archive_file=path.name, archive_sha256=digest)
+    write_rows(data_dir / "sources.csv", rows)
+    return path
+
+
+# The sixth article of the README's scenario: an article the record has not seen, added as
+# "Adding an article" says (add-source, its row, its BibTeX entry, a claim quoted from it).
+NEW_ARTICLE = {
+    "source_id": "newcomer2025",
+    "author": "Jo Newcomer",
+    "outlet": "The Test Wire",
+    "title": "Seoul revises its count of North Korean troops",
+    "published": "2025-05-05",
+    "figure": (15000, "15,000"),
+}
+
+
+def add_article(data_dir: Path, archive_dir: Path, capture: Path) -> dict:
+    """Add NEW_ARTICLE to the record, complete and valid; return its source and claim rows.
+
+    Its claim is a troop figure credited to the first named claimant of claimants.csv,
+    quoted verbatim from the article, under the next free claim id. It has every shape the
+    curation tests look for in a record (a titled article; an attribution and a quote with a
+    curly apostrophe; a figure printed in digits), so they find one in any record.
+    """
+    a = NEW_ARTICLE
+    claimant = next(c for c in read_rows(data_dir / "claimants.csv") if c["claimant_type"] != "unattributed")
+    value, printed = a["figure"]
+    attribution = f"{claimant['name']}’s spokesperson"
+    quote = f"{attribution} said that {printed} North Korean soldiers had been sent to Russia"
+    capture.write_text(f"{a['title']}\nBy {a['author']}, {a['outlet']}\n\n{quote} so far.\n", encoding="utf-8")
+    add_source(capture, a["source_id"], data_dir, archive_dir)
+    sources = read_rows(data_dir / "sources.csv")
+    sources[-1].update(
+        author=a["author"],
+        outlet=a["outlet"],
+        title=a["title"],
+        published_start=a["published"],
+        published_end=a["published"],
+        published_precision="day",
+        date_basis="made up for the tests",
+    )
+    write_rows(data_dir / "sources.csv", sources)
+    bib = data_dir / "references.bib"
+    entry = (
+        f"@misc{{{a['source_id']},\n  author = {{{a['author']}}},\n  title = {{{a['title']}}},\n"
+        f"  howpublished = {{{a['outlet']}}},\n  year = {{{a['published'][:4]}}}\n}}\n"
+    )
+    scaffold = re.compile(r"@misc\{" + a["source_id"] + r",.*?\n\}\n", re.S)
+    bib.write_text(scaffold.sub(lambda _: entry, bib.read_text(encoding="utf-8")), encoding="utf-8")
+    claims = read_rows(data_dir / "claims.csv")
+    claim = dict.fromkeys(claims[0], "")
+    claim.update(
+        claim_id=f"C{max(int(c['claim_id'][1:]) for c in claims) + 1:03d}",
+        source_id=a["source_id"],
+        claimant=claimant["claimant_id"],
+        claimant_type=claimant["claimant_type"],
+        attribution=attribution,
+        subject="north_korea",
+        metric=DEPLOYED,
+        value_low=str(value),
+        value_high=str(value),
+        qualifier="exact",
+        stated_end=a["published"],
+        stated_precision="on_or_before",
+        stated_basis="not dated; the article's publication day",
+        period_precision="unspecified",
+        period_basis="not stated",
+        quote=quote,
+        status="current",
+    )
+    write_rows(data_dir / "claims.csv", [*claims, claim])
+    return {"source": sources[-1], "claim": claim}
 
 
 class _Text(HTMLParser):

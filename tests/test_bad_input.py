@@ -13,6 +13,7 @@ from helpers import read_rows, set_cell, snapshot, write_rows
 
 from analysis import load
 from analysis.data.problems import CODES, DataError
+from analysis.data.vocabulary import KILLED
 from analysis.paths import ROOT
 
 
@@ -29,21 +30,54 @@ def assert_problem(problems, file, row, field, code):
 
 
 # Declarative corruptions, for the common edits. Each fails when its target is missing,
-# so a change to the data cannot quietly turn a corruption into a no-op.
+# so a change to the data cannot quietly turn a corruption into a no-op. A corruption that
+# needs a row of some shape finds the first such row (in any valid record) and returns its
+# spreadsheet row number, which a case expects by giving TARGET as its row: no case names
+# a line of today's CSVs by its number.
+
+TARGET = "the row the corruption chose"
 
 
 class SetCell:
-    """Set cells of one data row (``index`` counts data rows from 0): ``SetCell("claims.csv", 2, value_high="12k")``."""
+    """Set cells of one data row: ``SetCell("claims.csv", 2, value_high="12k")`` (``index``
+    counts data rows from 0), or of the first row that a test of its fields accepts:
+    ``SetCell("claims.csv", has("value_low"), qualifier="up_to")``."""
 
-    def __init__(self, file: str, index: int, **values: str):
+    def __init__(self, file: str, index, **values: str):
         self.file, self.index, self.values = file, index, values
 
-    def __call__(self, data_dir: Path) -> None:
+    def __call__(self, data_dir: Path) -> int:
+        index = self.index
+        if callable(index):
+            rows = read_rows(data_dir / self.file)
+            index = next((i for i, r in enumerate(rows) if self.index(r)), None)
+            assert index is not None, f"no row of {self.file} is {self.index.__doc__}"
         for field, value in self.values.items():
-            set_cell(data_dir, self.file, self.index, field, value)
+            row = set_cell(data_dir, self.file, index, field, value)
+        return row
 
     def __repr__(self) -> str:
-        return f"SetCell({self.file!r}, {self.index}, {self.values})"
+        return f"SetCell({self.file!r}, {getattr(self.index, '__doc__', self.index)}, {self.values})"
+
+
+def has(*fields: str, **values: str):
+    """A test of a row: these fields filled in, these fields with these values."""
+
+    def test(row: dict) -> bool:
+        return all(row[f] for f in fields) and all(row[f] == v for f, v in values.items())
+
+    test.__doc__ = " and ".join([*(f"with a {f}" for f in fields), *(f"with {f} {v!r}" for f, v in values.items())])
+    return test
+
+
+def differs(**values: str):
+    """A test of a row: these fields with values other than these."""
+
+    def test(row: dict) -> bool:
+        return all(row[f] != v for f, v in values.items())
+
+    test.__doc__ = " and ".join(f"with {f} other than {v!r}" for f, v in values.items())
+    return test
 
 
 @dataclass(frozen=True)
@@ -60,7 +94,8 @@ class DropColumn:
 
 @dataclass(frozen=True)
 class EditLine:
-    """Replace bytes within one physical line (1 = header); ``old=b""`` appends ``new``."""
+    """Replace bytes within one physical line (1 = header); ``old=b""`` appends ``new``.
+    Only for lines whose shape any valid record has (the header, a metric's row)."""
 
     file: str
     line: int
@@ -119,11 +154,39 @@ def curly_quote_appended_to_quote(data_dir: Path) -> None:
     set_cell(data_dir, "disagreement_quotes.csv", 0, "quote", quote + " ’")
 
 
-def bib_entry_renamed(data_dir: Path) -> None:
+def byte_in_first_row(file: str, field: str, byte: bytes):
+    """Put ``byte`` into a field of the first data row, inside its value (found in the row's
+    physical line, which starts with the row's id)."""
+
+    def corrupt(data_dir: Path) -> int:
+        path = data_dir / file
+        first = read_rows(path)[0]
+        key, value = next(iter(first.values())).encode(), first[field].encode()
+        lines = path.read_bytes().split(b"\n")
+        number = next(n for n, line in enumerate(lines, 1) if n > 1 and line.startswith(key + b","))
+        assert value in lines[number - 1], (field, value)
+        lines[number - 1] = lines[number - 1].replace(value, value[:1] + byte + value[1:], 1)
+        path.write_bytes(b"\n".join(lines))
+        return number
+
+    corrupt.__name__ = f"{byte!r}_in_{field}"
+    return corrupt
+
+
+def bib_entry_renamed(data_dir: Path) -> int:
+    source_id = read_rows(data_dir / "sources.csv")[-1]["source_id"]
     path = data_dir / "references.bib"
     text = path.read_text()
-    assert "@misc{pandit2025," in text
-    path.write_text(text.replace("@misc{pandit2025,", "@misc{pandit2025x,"))
+    assert f"@misc{{{source_id}," in text
+    path.write_text(text.replace(f"@misc{{{source_id},", f"@misc{{{source_id}x,"))
+    return len(read_rows(data_dir / "sources.csv")) + 1
+
+
+def bib_entry_emptied(data_dir: Path) -> str:
+    """The bibliography holds only the first source's entry, as add-source scaffolds it; its key is the field."""
+    first = read_rows(data_dir / "sources.csv")[0]["source_id"]
+    (data_dir / "references.bib").write_text(f"@misc{{{first},\n  author = {{}},\n  title = {{}},\n  year = {{}}\n}}\n")
+    return first
 
 
 def bib_entry_added(data_dir: Path) -> None:
@@ -160,8 +223,39 @@ def renamed_everywhere(file: str, field: str, old: str, new: str, also: tuple[st
 def claimants_saved_as_latin1(data_dir: Path) -> None:
     path = data_dir / "claimants.csv"
     text = path.read_text(encoding="utf-8")
-    assert "Western analysts" in text
-    path.write_bytes(text.replace("Western analysts", "Western analystés", 1).encode("latin-1", errors="replace"))
+    name = read_rows(path)[0]["name"]
+    path.write_bytes(text.replace(name, name + "é", 1).encode("latin-1", errors="replace"))
+
+
+def id_of_the_first_row_repeated(data_dir: Path) -> int:
+    first = read_rows(data_dir / "claims.csv")[0]["claim_id"]
+    return set_cell(data_dir, "claims.csv", 1, "claim_id", first)
+
+
+def ceiling_below_a_figure(data_dir: Path) -> int:
+    """A maximum on value_high that the first claim with a figure exceeds."""
+    AddConstraint("claims", "value_high", "maximum", 0)(data_dir)
+    return next(i for i, c in enumerate(read_rows(data_dir / "claims.csv"), 2) if c["value_high"] not in ("", "0"))
+
+
+def one_article_per_claim(data_dir: Path) -> int:
+    """source_id declared unique: the first claim from an article already quoted breaks it."""
+    AddConstraint("claims", "source_id", "unique", True)(data_dir)
+    seen = set()
+    for row, claim in enumerate(read_rows(data_dir / "claims.csv"), 2):
+        if claim["source_id"] in seen:
+            return row
+        seen.add(claim["source_id"])
+    raise AssertionError("no two claims from one article")
+
+
+def one_event_given_another_category(data_dir: Path) -> int:
+    """The second report of an event gets a category of its own (the first report sets the event's)."""
+    events = read_rows(data_dir / "events.csv")
+    keys = [e["event_key"] for e in events]
+    index = next(i for i, k in enumerate(keys) if k in keys[:i])
+    other = next(c for c in ("statement", "background") if c != events[index]["category"])
+    return set_cell(data_dir, "events.csv", index, "category", other)
 
 
 def sources_saved_as_utf16(data_dir: Path) -> None:
@@ -214,9 +308,9 @@ CASES = [
     pytest.param(WriteFile("events.csv", ""), "events.csv", None, None, "empty-file", id="empty file"),
     pytest.param(WriteFile("claimants.csv", " \n\n"), "claimants.csv", None, None, "empty-file", id="whitespace-only"),
     pytest.param(
-        EditLine("events.csv", 4, b"russia_first", b"russia\xff_first"),
+        byte_in_first_row("events.csv", "event_key", b"\xff"),
         "events.csv",
-        4,
+        TARGET,
         "event_key",
         "not-utf8",
         id="invalid UTF-8",
@@ -224,9 +318,9 @@ CASES = [
     pytest.param(claimants_saved_as_latin1, "claimants.csv", 2, "name", "not-utf8", id="Latin-1 file"),
     pytest.param(sources_saved_as_utf16, "sources.csv", 1, None, "not-utf8", id="UTF-16 file"),
     pytest.param(
-        EditLine("events.csv", 6, b"suciu2025", b"suciu\x002025"),
+        byte_in_first_row("events.csv", "source_id", b"\x00"),
         "events.csv",
-        6,
+        TARGET,
         "source_id",
         "nul-byte",
         id="NUL byte",
@@ -320,16 +414,9 @@ CASES = [
         SetCell("claims.csv", 1, value_low="-11000"), "claims.csv", 3, "value_low", "minimum", id="negative figure"
     ),
     pytest.param(
-        AddConstraint("claims", "value_high", "maximum", 100),
-        "claims.csv",
-        2,
-        "value_high",
-        "constraint",
-        id="constraint without its own code",
+        ceiling_below_a_figure, "claims.csv", TARGET, "value_high", "constraint", id="constraint without its own code"
     ),
-    pytest.param(
-        SetCell("claims.csv", 1, claim_id="C001"), "claims.csv", 3, "claim_id", "primary-key", id="duplicate id"
-    ),
+    pytest.param(id_of_the_first_row_repeated, "claims.csv", 3, "claim_id", "primary-key", id="duplicate id"),
     pytest.param(
         SetCell("claims.csv", 1, metric="fatalities"), "claims.csv", 3, "metric", "foreign-key", id="unknown metric"
     ),
@@ -347,51 +434,56 @@ CASES = [
     pytest.param(last_cell_dropped, "metrics.csv", 4, "figure_of", "missing-cell", id="missing cell"),
     pytest.param(EditLine("metrics.csv", 4, b"", b"\n"), "metrics.csv", 5, None, "blank-row", id="blank row"),
     pytest.param(
-        AddConstraint("claims", "source_id", "unique", True),
+        one_article_per_claim,
         "claims.csv",
-        3,
+        TARGET,
         "source_id",
         "frictionless-other",
         id="frictionless error without its own code",
     ),
     # what a schema cannot say
     pytest.param(
-        SetCell("claims.csv", 1, value_low="99000"), "claims.csv", 3, "value_low", "low-above-high", id="low above high"
+        SetCell("claims.csv", has("value_high"), value_low="99000000"),
+        "claims.csv",
+        TARGET,
+        "value_low",
+        "low-above-high",
+        id="low above high",
     ),
     pytest.param(
-        SetCell("claims.csv", 1, qualifier="up_to"),
+        SetCell("claims.csv", has("value_low", "value_high"), qualifier="up_to"),
         "claims.csv",
-        3,
+        TARGET,
         "value_low",
         "qualifier-shape",
         id="qualifier disagrees with values",
     ),
     pytest.param(
-        SetCell("claims.csv", 1, value_low="11500", value_high="11500"),
+        SetCell("claims.csv", has("value_high", qualifier="exact"), value_low="987654", value_high="987654"),
         "claims.csv",
-        3,
+        TARGET,
         "value_low",
         "figure-not-in-quote",
         id="figure not in quote",
     ),
     pytest.param(
-        SetCell("claims.csv", 0, claimant_type="government"),
+        SetCell("claims.csv", differs(claimant_type="government"), claimant_type="government"),
         "claims.csv",
-        2,
+        TARGET,
         "claimant_type",
         "claimant-type-mismatch",
         id="claimant type inconsistent",
     ),
     pytest.param(
-        SetCell("events.csv", 2, date_start="2025-04-01"),
+        SetCell("events.csv", 0, date_precision="on_or_before", date_start="2025-04-01", date_end="2025-04-02"),
         "events.csv",
-        4,
+        2,
         "date_start",
         "interval-date-unexpected",
         id="start date for 'on or before'",
     ),
     pytest.param(
-        SetCell("claims.csv", 0, period_precision="unspecified"),
+        SetCell("claims.csv", 0, period_precision="unspecified", period_start="2025-04-01"),
         "claims.csv",
         2,
         "period_start",
@@ -399,15 +491,15 @@ CASES = [
         id="dates for an unspecified period",
     ),
     pytest.param(
-        SetCell("events.csv", 7, date_start=""),
+        SetCell("events.csv", 0, date_precision="month", date_start="", date_end="2024-08-31"),
         "events.csv",
-        9,
+        2,
         "date_start",
         "interval-start-missing",
         id="month without a start",
     ),
     pytest.param(
-        SetCell("events.csv", 0, date_end=""),
+        SetCell("events.csv", 0, date_precision="day", date_end=""),
         "events.csv",
         2,
         "date_end",
@@ -415,23 +507,23 @@ CASES = [
         id="day without an end",
     ),
     pytest.param(
-        SetCell("events.csv", 7, date_start="2024-08-31", date_end="2024-08-01"),
+        SetCell("events.csv", 0, date_precision="month", date_start="2024-08-31", date_end="2024-08-01"),
         "events.csv",
-        9,
+        2,
         "date_start",
         "interval-reversed",
         id="reversed dates",
     ),
     pytest.param(
-        SetCell("events.csv", 7, date_end="2024-08-20"),
+        SetCell("events.csv", 0, date_precision="month", date_start="2024-08-01", date_end="2024-08-20"),
         "events.csv",
-        9,
+        2,
         "date_end",
         "interval-precision-mismatch",
         id="precision does not fit",
     ),
     pytest.param(
-        SetCell("events.csv", 0, date_start="2026-04-28", date_end="2026-04-28"),
+        SetCell("events.csv", 0, date_precision="day", date_start="2026-04-28", date_end="2026-04-28"),
         "events.csv",
         2,
         "date_start",
@@ -470,7 +562,9 @@ CASES = [
         "bib-unparsable",
         id="bibliography unparsable",
     ),
-    pytest.param(bib_entry_renamed, "sources.csv", 6, "source_id", "bib-entry-missing", id="source without bib entry"),
+    pytest.param(
+        bib_entry_renamed, "sources.csv", TARGET, "source_id", "bib-entry-missing", id="source without bib entry"
+    ),
     pytest.param(
         bib_entry_added, "references.bib", None, "nobody2025", "bib-entry-orphan", id="bib entry without source"
     ),
@@ -485,17 +579,17 @@ CASES = [
     pytest.param(one_side_left, "disagreements.csv", 2, "disagreement_id", "disagreement-sides", id="one-sided"),
     # what the book needs of a row (tests/test_curation.py checks the wording)
     pytest.param(
-        SetCell("claims.csv", 0, attribution="Westren analysts"),
+        SetCell("claims.csv", has("attribution"), attribution="Nobody the quote names"),
         "claims.csv",
-        2,
+        TARGET,
         "attribution",
         "attribution-not-in-quote",
         id="attribution not in quote",
     ),
     pytest.param(
-        SetCell("claims.csv", 0, attribution=""),
+        SetCell("claims.csv", has("attribution"), attribution=""),
         "claims.csv",
-        2,
+        TARGET,
         "attribution",
         "attribution-missing",
         id="attributed claim without attribution",
@@ -517,7 +611,7 @@ CASES = [
         id="disagreement on a retired claim",
     ),
     pytest.param(
-        renamed_everywhere("metrics.csv", "metric_id", "killed", "dead", also=("claims.csv", "metric")),
+        renamed_everywhere("metrics.csv", "metric_id", KILLED, "renamed", also=("claims.csv", "metric")),
         "metrics.csv",
         None,
         "metric_id",
@@ -525,23 +619,23 @@ CASES = [
         id="metric a formula names renamed",
     ),
     pytest.param(
-        SetCell("metrics.csv", 2, group="incident"),
+        SetCell("metrics.csv", has(metric_id=KILLED), group="incident"),
         "metrics.csv",
-        4,
+        TARGET,
         "group",
         "formula-metric-group",
         id="metric a formula names in another group",
     ),
     pytest.param(
-        SetCell("events.csv", 16, category="statement"),
+        one_event_given_another_category,
         "events.csv",
-        18,
+        TARGET,
         "category",
         "event-category-mismatch",
         id="one event, two categories",
     ),
     pytest.param(
-        SetCell("sources.csv", 0, author="Peter Sucui"),
+        SetCell("sources.csv", 0, author="Nobody Printed-Here"),
         "sources.csv",
         2,
         "author",
@@ -557,12 +651,7 @@ CASES = [
         id="archive hash differs",
     ),
     pytest.param(
-        WriteFile("references.bib", "@misc{suciu2025,\n  author = {},\n  title = {},\n  year = {}\n}\n"),
-        "references.bib",
-        None,
-        "suciu2025",
-        "bib-entry-incomplete",
-        id="bib entry scaffold left empty",
+        bib_entry_emptied, "references.bib", None, TARGET, "bib-entry-incomplete", id="bib entry scaffold left empty"
     ),
 ]
 # Codes about a folder rather than the data in it have their own tests below; codes about
@@ -571,9 +660,15 @@ FOLDER_CODES = {"data-folder-missing", "archive-folder-missing"}
 SCRATCH_ARCHIVE_CODES = {"archive-name", "archive-not-utf8"}
 
 
+def corrupted(data_dir: Path, corrupt, row, field) -> tuple:
+    """Corrupt ``data_dir``; return the (row, field) the case expects, TARGET being what the corruption chose."""
+    chosen = corrupt(data_dir)
+    return (chosen if row is TARGET else row), (chosen if field is TARGET else field)
+
+
 @pytest.mark.parametrize(("corrupt", "file", "row", "field", "code"), CASES)
 def test_corruption_is_reported_with_file_row_field_and_code(data_copy, corrupt, file, row, field, code):
-    corrupt(data_copy)
+    row, field = corrupted(data_copy, corrupt, row, field)
     assert_problem(problems_of(data_copy), file, row, field, code)
 
 
@@ -593,7 +688,7 @@ def test_build_stops_cleanly_and_touches_nothing(data_copy, tmp_path, capsys, co
     (out / "_build" / "html").mkdir(parents=True)
     (out / "_build" / "html" / "index.html").write_text("<p>published</p>")
     before = snapshot(out)
-    corrupt(data_copy)
+    row, field = corrupted(data_copy, corrupt, row, field)
     assert main(["build", "--data-dir", str(data_copy), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     where = file + (f", row {row}" if row is not None else "") + (f", field '{field}'" if field else "")

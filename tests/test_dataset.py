@@ -23,11 +23,6 @@ def _claims(ds, **where):
     return c
 
 
-def test_context_and_incident_figures(dataset):
-    metrics = set(dataset.claims["metric"])
-    assert {"incursion_settlements", "incursion_area", "captured", "lost_single_incident", "deserted"} <= metrics
-
-
 def test_every_quote_carries_its_figure(dataset):
     for r in dataset.claims.itertuples():
         for v in (r.value_low, r.value_high):

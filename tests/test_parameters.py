@@ -12,6 +12,14 @@ from analysis.data import parameters
 from analysis.data.parameters import ParameterError
 from analysis.paths import ROOT, TEMPLATES_DIR
 
+# Two claimant ids of the record, the longest first, and a typo of it (two letters swapped)
+# whose nearest id is that one.
+FIRST, SECOND = sorted((r["claimant_id"] for r in read_rows(ROOT / "data" / "claimants.csv")), key=len, reverse=True)[
+    :2
+]
+_AT = next(i for i in range(1, len(FIRST) - 1) if FIRST[i] != FIRST[i + 1])
+TYPO = FIRST[:_AT] + FIRST[_AT + 1] + FIRST[_AT] + FIRST[_AT + 2 :]
+
 
 def test_as_of_accepts_iso_dates_and_empty():
     assert parameters.as_of("2025-01-31") == "2025-01-31"
@@ -33,17 +41,18 @@ def test_as_of_rejects_impossible_dates():
 
 
 def test_claimants_known_ids_pass_in_order(data_copy):
-    assert parameters.claimants("zelensky, ua_officials", data_copy) == ["zelensky", "ua_officials"]
+    assert parameters.claimants(f"{FIRST}, {SECOND}", data_copy) == [FIRST, SECOND]
+    assert parameters.claimants(f"{SECOND},{FIRST}", data_copy) == [SECOND, FIRST]
     assert parameters.claimants("", data_copy) == []
-    assert parameters.claimants(["zelensky"], data_copy) == ["zelensky"]
+    assert parameters.claimants([FIRST], data_copy) == [FIRST]
 
 
 def test_unknown_claimant_lists_every_valid_id_and_suggests_the_nearest(data_copy):
     known = parameters.claimant_ids(data_copy)
     with pytest.raises(ParameterError) as err:
-        parameters.claimants("zelenksy", data_copy)
+        parameters.claimants(TYPO, data_copy)
     message = str(err.value)
-    assert "'zelenksy' (did you mean 'zelensky'?)" in message
+    assert f"'{TYPO}' (did you mean '{FIRST}'?)" in message
     assert str((data_copy / "claimants.csv").resolve()) in message
     for cid, name in known.items():
         assert cid in message and name in message
@@ -75,7 +84,7 @@ def _build(*args):
     ("args", "expected"),
     [
         (["--as-of", "31/01/2025"], "as_of '31/01/2025' is not an ISO date"),
-        (["--claimants", "zelenksy"], "did you mean 'zelensky'?"),
+        (["--claimants", TYPO], f"did you mean '{FIRST}'?"),
     ],
 )
 def test_the_command_line_stops_before_anything_runs(args, expected, tmp_path):
@@ -95,10 +104,10 @@ def test_a_notebook_run_by_hand_stops_in_its_first_cell(tmp_path):
         papermill.execute_notebook(
             str(TEMPLATES_DIR / "troops.ipynb"),
             str(tmp_path / "book" / "troops.ipynb"),
-            parameters={"data_dir": str(ROOT / "data"), "claimants": "zelenksy"},
+            parameters={"data_dir": str(ROOT / "data"), "claimants": TYPO},
             cwd=str(tmp_path / "book"),
             kernel_name="python3",
             progress_bar=False,
         )
     assert err.value.ename == "ParameterError"
-    assert "did you mean 'zelensky'?" in err.value.evalue
+    assert f"did you mean '{FIRST}'?" in err.value.evalue

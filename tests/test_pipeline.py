@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from helpers import read_rows, snapshot, write_rows
 
 from analysis.builder import pipeline
 from analysis.builder.book import notebooks
+from analysis.data.values import number
 from analysis.paths import ROOT, TEMPLATES_DIR, archive_dir
 
 
@@ -94,6 +96,11 @@ def _nbval(notebook: Path) -> subprocess.CompletedProcess:
     )
 
 
+def number_in(quote: str, value: str) -> bool:
+    """The quote prints ``value`` in digits ("14,000")."""
+    return bool(value) and re.search(r"(?<![\d,])" + re.escape(number(int(value))) + r"(?![\d,])", quote) is not None
+
+
 def test_nbval_fails_when_a_figure_changes(tmp_path):
     """The regression test has teeth: a changed figure fails nbval until the book is rebuilt."""
     book, data, archive = tmp_path / "book", tmp_path / "data", tmp_path / "sources"
@@ -108,27 +115,34 @@ def test_nbval_fails_when_a_figure_changes(tmp_path):
     control = _nbval(notebook)
     assert control.returncode == 0, control.stdout[-2000:]
 
-    # a consistent correction: the article, every quote of that sentence, and the figure
-    article = archive / "004_91b4e091b11de2f2.txt"
-    article.write_text(article.read_text(encoding="utf-8").replace("some 14,000", "some 15,000"), encoding="utf-8")
-    for csv_file in data.glob("*.csv"):
-        csv_file.write_text(
-            csv_file.read_text(encoding="utf-8").replace("some 14,000", "some 15,000"), encoding="utf-8"
-        )
-    sources = read_rows(data / "sources.csv")
-    for source in sources:  # the corrected article is recorded by its new hash
-        if source["archive_file"] == article.name:
-            source["archive_sha256"] = hashlib.sha256(article.read_bytes()).hexdigest()
-    write_rows(data / "sources.csv", sources)
+    # a consistent correction of the first troop figure printed in digits: the article, every
+    # row of that article that quotes the figure, and the figure itself
     rows = read_rows(data / "claims.csv")
-    claim = next(r for r in rows if r["source_id"] == "pandit2025" and r["value_high"] == "14000")
-    claim["value_low"] = claim["value_high"] = "15000"
-    write_rows(data / "claims.csv", rows)
+    troops = {m["metric_id"] for m in read_rows(data / "metrics.csv") if m["group"] == "troops"}
+    claim = next(r for r in rows if r["metric"] in troops and number_in(r["quote"], r["value_high"]))
+    old = int(claim["value_high"])
+    new = old + 1  # a figure no article prints, so finding it in the diff says this change made it
+    printed = re.compile(r"(?<![\d,])" + re.escape(number(old)) + r"(?![\d,])")
+    sources = read_rows(data / "sources.csv")
+    source = next(s for s in sources if s["source_id"] == claim["source_id"])
+    article = archive / source["archive_file"]
+    article.write_text(printed.sub(number(new), article.read_text(encoding="utf-8")), encoding="utf-8")
+    source["archive_sha256"] = hashlib.sha256(article.read_bytes()).hexdigest()  # recorded by its new hash
+    write_rows(data / "sources.csv", sources)
+    for name in ("claims.csv", "events.csv", "disagreement_quotes.csv"):
+        table = read_rows(data / name)
+        for row in table:
+            if row["source_id"] == claim["source_id"] and printed.search(row["quote"]):
+                row["quote"] = printed.sub(number(new), row["quote"])
+                for bound in ("value_low", "value_high"):
+                    if row.get(bound) == str(old):
+                        row[bound] = str(new)
+        write_rows(data / name, table)
     changed = _nbval(notebook)
     assert changed.returncode != 0
     assert "Cell outputs differ" in changed.stdout
     assert "DataError" not in changed.stdout, "the data must stay valid: only the outputs may differ"
-    assert "15\\,000" in changed.stdout
+    assert number(new).replace(",", "\\,") in changed.stdout
 
 
 def test_rebuild_skips_unchanged_notebooks_and_reruns_only_what_changed(tmp_path, capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import records
 from docutils import nodes
 from helpers import link_targets, parts_text, pdf_text, register_entries
 
@@ -16,10 +17,11 @@ from analysis.builder import entries, site
 from analysis.chapters import estimate_tables, register, summary
 from analysis.compute.estimates import estimates
 from analysis.data.numbers import as_printed
-from analysis.data.values import figure_text
-from analysis.data.vocabulary import metrics_of
+from analysis.data.values import figure_text, when_text
+from analysis.data.vocabulary import DISAGREEMENT_KINDS, metrics_of
 from analysis.paths import ROOT
 from analysis.text import anchors, markup, prose
+from analysis.text.anchors import anchor
 from analysis.text.links import linked, linked_ids
 
 # ----------------------------------------------------------------------------- units
@@ -63,24 +65,48 @@ def test_every_claim_and_event_has_an_entry_with_its_quote(dataset):
 
 
 def test_a_claim_entry_holds_what_the_record_says_about_it(dataset):
-    c014 = next(e for e in register_entries(register.claim_entries(dataset)) if e["label"] == "c014")
-    fields = _fields(c014)
-    assert c014["title"] == "C014 · 10,000–12,000 · North Korean troops deployed"
-    assert fields["Figure"][0] == {"strong": "10,000–12,000"}
-    assert "printed “10,000 and 12,000”" in parts_text(fields["Figure"])
+    """The first attributed claim with a figure that a disagreement quotes, read back from its entry."""
+    linked = dataset.disagreement_quotes.dropna(subset=["claim_id"])
+    claims = dataset.claims.sort_values("claim_id")
+    candidates = claims[claims["value_high"].notna() & claims["attribution"].notna()]
+    claim = candidates[candidates["claim_id"].isin(linked["claim_id"])].iloc[0]
+    entry = next(e for e in register_entries(register.claim_entries(dataset)) if e["label"] == anchor(claim.claim_id))
+    fields = _fields(entry)
+    figure = figure_text(claim.value_low, claim.value_high, claim.qualifier)
+    label = dataset.metrics.set_index("metric_id").loc[claim.metric, "label"]
+    assert entry["title"] == f"{claim.claim_id} · {figure} · {label}"
+    assert fields["Figure"][0] == {"strong": figure}
+    values = [v for v in (claim.value_low, claim.value_high) if pd.notna(v)]
+    printed = as_printed(claim.quote, values)
+    assert printed and printed in claim.quote and f"printed “{printed}”" in parts_text(fields["Figure"])
     # attribution as printed
-    assert fields["Attribution"] == ["“U.S., South Korean, and Ukrainian intelligence officials”"]
-    assert fields["Article"] == [{"cite": ["unsigned2025"]}, ""]
-    assert parts_text(fields["Stated"]).startswith("1 Sep 2024 – 27 Apr 2025 (interval); basis: ")
-    # D01 sets it against the other deployment figures, each linked to its entry
-    d01 = next(item for item in fields["Disagreements"]["items"] if item[0] == {"strong": "D01"})
-    assert parts_text(d01).startswith("D01 (conflicting figures): Total North Korean troops deployed.")
-    assert {"link": ["C006", "c006"]} in d01 and {"link": ["C002", "c002"]} in d01
+    assert fields["Attribution"] == [f"“{markup.flat(claim.attribution)}”"]
+    assert fields["Article"] == [{"cite": [claim.source_id]}, ""]
+    when = when_text(claim.stated_start, claim.stated_end, claim.stated_precision)
+    assert parts_text(fields["Stated"]).startswith(f"{when} ({claim.stated_precision.replace('_', ' ')}); basis: ")
+    # each disagreement quoting it sets it against the rows quoted on the other sides, each linked to its entry
+    for did in sorted(set(linked[linked["claim_id"] == claim.claim_id]["disagreement_id"])):
+        d = dataset.disagreements.set_index("disagreement_id").loc[did]
+        item = next(i for i in fields["Disagreements"]["items"] if i[0] == {"strong": did})
+        kind = DISAGREEMENT_KINDS[d["kind"]].lower()
+        assert parts_text(item).startswith(f"{did} ({kind}): {markup.flat(d['topic'])}.")
+        others = set(linked[linked["disagreement_id"] == did]["claim_id"]) - {claim.claim_id}
+        assert others and all({"link": [o, anchor(o)]} in item for o in others), (did, others)
 
 
-def test_entries_link_the_same_report_in_other_articles(dataset):
-    c006 = next(e for e in register_entries(register.claim_entries(dataset)) if e["label"] == "c006")
-    assert _fields(c006)["Also reported as"] == [{"link": ["C017", "c017"]}]
+def test_entries_link_the_same_report_in_other_articles(tmp_path):
+    """In a generated record, Ukrainian officials' 14,000 deployed is in the first and the third article."""
+    many = records.build(tmp_path, records.scenario("many"))
+    same = many.claims[(many.claims["claimant"] == "ua_officials") & (many.claims["metric"] == "deployed")]
+    assert list(same["source_id"]) == ["article000", "article002"]
+    first, third = same["claim_id"]
+    entries = {e["label"]: _fields(e) for e in register_entries(register.claim_entries(many))}
+    assert entries[anchor(first)]["Also reported as"] == [{"link": [third, anchor(third)]}]
+    assert entries[anchor(third)]["Also reported as"] == [{"link": [first, anchor(first)]}]
+    # no other claim of the record reports the same thing
+    assert [label for label, fields in entries.items() if "Also reported as" in fields] == sorted(
+        map(anchor, same["claim_id"])
+    )
 
 
 def test_entry_text_is_data_not_markup():
@@ -231,12 +257,13 @@ def test_every_quote_is_in_the_pdf_register_appendix(pdf, dataset):
             assert _squashed(row["quote"]) in flat, row[id_field]
 
 
-def test_pdf_register_is_an_appendix_and_its_entries_are_link_targets(pdf):
+def test_pdf_register_is_an_appendix_and_its_entries_are_link_targets(pdf, dataset):
     tex = pdf.with_suffix(".tex").read_text(encoding="utf-8")
     assert tex.index("\\appendix") < tex.index("\\chapter{Claims register}")
-    # the tables' figures are hyperlinks to the entries' labels
-    assert "\\hyperref[\\detokenize{book/register:c014}]" in tex
-    assert "\\label{\\detokenize{book/register:c014}}" in tex
+    # the tables' figures are hyperlinks to the entries' labels: the troop table's first figure too
+    first = anchor(estimates(dataset, metrics_of(dataset, "troops"))["claim_ids"].iloc[0][0])
+    assert f"\\hyperref[\\detokenize{{book/register:{first}}}]" in tex
+    assert f"\\label{{\\detokenize{{book/register:{first}}}}}" in tex
 
 
 def test_each_entry_stays_on_its_line_whatever_the_data_holds(dataset):

@@ -58,6 +58,17 @@ def test_troop_figures_the_articles_print(dataset):
     assert shapes == expected, changed(f"deployment figures added {added}, removed {removed}", "Troop estimates")
 
 
+def test_no_claim_corrected_or_retired(dataset):
+    statuses = sorted(set(dataset.claims["status"]) | set(dataset.retired["status"]))
+    assert statuses == ["current"], changed(f"claims now have the statuses {statuses}", "claims.csv and the register")
+
+
+def test_context_and_incident_figures(dataset):
+    expected = {"incursion_settlements", "incursion_area", "captured", "lost_single_incident", "deserted"}
+    missing = expected - set(dataset.claims["metric"])
+    assert not missing, changed(f"no claim counts {sorted(missing)} any more", "claims.csv and the Claims register")
+
+
 def test_casualty_figures(dataset):
     c = dataset.claims
     got = {

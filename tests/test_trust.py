@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -13,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import pdf_text, read_rows, snapshot, visible_text, write_rows
+from helpers import pdf_text, read_rows, rearchive, snapshot, visible_text, write_rows
 
-from analysis import paths
+from analysis import load, paths
 from analysis.builder import book, pipeline, site
 from analysis.paths import ROOT
 
@@ -102,12 +101,21 @@ def _print_in_archive(data_dir: Path, archive_dir: Path) -> None:
     for claim in claims:
         claim["quote"] = f"{claim['attribution']} {claim['quote']}"
         printed[claim["source_id"]].append(claim["quote"])
-    for source in sources:
-        path = archive_dir / source["archive_file"]
-        path.write_text(path.read_text(encoding="utf-8") + "\n".join(["", *printed[source["source_id"]], ""]))
-        source["archive_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    write_rows(data_dir / "sources.csv", sources)
     write_rows(data_dir / "claims.csv", claims)
+    for source in sources:
+        text = (archive_dir / source["archive_file"]).read_text(encoding="utf-8")
+        text += "\n".join(["", *printed[source["source_id"]], ""])
+        rearchive(data_dir, archive_dir, source["source_id"], text.encode())
+
+
+def test_planted_record_is_valid(record):
+    """What the planted book is built from passes validation, whatever the record holds (an
+    article named by its content too): otherwise the tests below would test nothing."""
+    data, archive = record
+    plant(data, archive)
+    planted = load(data, archive, cache=False)
+    assert len(planted.sources) == len(read_rows(data / "sources.csv"))
+    assert all(PLANTED in title for title in planted.sources["title"])
 
 
 @pytest.fixture(scope="module")
