@@ -10,8 +10,8 @@ the extensions Jupyter Book loads get wrong, through Sphinx's own seams only:
   now contain their visible text; the primary sidebar inside a navigation landmark;
 * a translator (``app.set_translator``): the bibliography as a list of list items, not
   docutils' deprecated ``doc-biblioentry`` role inside a list that has no items; and every
-  table's cells labelled with their column headers, with explicit ARIA table roles
-  (``tables.py``), so that on a phone a row can be set as a card;
+  table's body cells labelled with their column headers (``tables.py``), so that on a phone
+  a row can be set as a card;
 * ``html-page-context``: each inline script once (Sphinx 7.4 adds the inline scripts
   that extensions register after the builder starts a second time, and the second
   ``const THEBE_JS_URL`` is a SyntaxError in every browser);

@@ -2,10 +2,10 @@
 
 On a narrow screen ``static/pages.css`` sets each row of such a table as a card, every cell
 introduced by its label ("Claimant: Volodymyr Zelensky"), instead of a row wider than the
-screen that scrolls inside its box. A table set as blocks is no longer a table to every
-browser's accessibility tree, so each element also names its part explicitly (ARIA
-``table``, ``rowgroup``, ``row``, ``columnheader``, ``rowheader``, ``cell``): a screen reader
-still announces a cell with its column header. On a desktop the table is drawn as before.
+screen that scrolls inside its box. The elements stay ``table``, ``tr``, ``th`` and ``td``
+with no ARIA roles added: Chromium keeps their table semantics when they are displayed as
+blocks (``tests/test_browser.py`` checks the accessibility tree at 390 px), and an explicit
+``role="cell"`` on a ``td`` is invalid HTML (the Nu HTML Checker reports an error for each).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ REFLOWED = "reflow"
 
 
 def _columns(row: nodes.row) -> list[tuple[int, nodes.entry]]:
-    """Each entry of ``row`` with the column it starts in (a spanning entry counts for
-    every column it spans)."""
+    """Each entry of ``row`` with the column it starts in (an entry spanning columns
+    moves the next one along)."""
     placed, column = [], 0
     for entry in row.children:
         placed.append((column, entry))
@@ -41,18 +41,15 @@ def column_labels(tgroup: nodes.tgroup) -> dict[int, str]:
 
 
 class LabelledCells:
-    """A translator mixin: the ARIA roles and ``data-label`` attributes described above,
-    added where the base translator writes each table element's start tag (the theme's
-    translator writes the table's own tag itself, so ``starttag`` is the one place all
-    the table's elements pass through)."""
+    """A translator mixin: the ``reflow`` class and the ``data-label`` attributes described
+    above, added where the base translator writes a table's and a body cell's start tag
+    (the theme's translator writes the table's tag itself, without calling the base's
+    ``visit_table``, so ``starttag`` is where every translator's tags pass through)."""
 
     def starttag(self, node, tagname, suffix="\n", empty=False, **attributes):
-        role = _role(node, tagname)
-        if role:
-            attributes.setdefault("ROLE", role)
-        if role == "table" and self._labels(node):
+        if isinstance(node, nodes.table) and tagname == "table" and self._labels(node):
             attributes["CLASSES"] = [*attributes.get("CLASSES", []), REFLOWED]
-        elif role in ("cell", "rowheader"):
+        elif isinstance(node, nodes.entry) and isinstance(node.parent.parent, nodes.tbody):
             row = node.parent
             column = next(column for column, entry in _columns(row) if entry is node)
             label = self._labels(row.parent.parent).get(column)
@@ -69,17 +66,3 @@ class LabelledCells:
         if tgroup not in known:
             known[tgroup] = column_labels(tgroup)
         return known[tgroup]
-
-
-def _role(node: nodes.Node, tagname: str) -> str | None:
-    if isinstance(node, nodes.table):
-        return "table" if tagname == "table" else None
-    if isinstance(node, (nodes.thead, nodes.tbody)):
-        return "rowgroup"
-    if isinstance(node, nodes.row):
-        return "row"
-    if isinstance(node, nodes.entry):
-        if isinstance(node.parent.parent, nodes.thead):
-            return "columnheader"
-        return "rowheader" if tagname == "th" else "cell"
-    return None
