@@ -94,7 +94,13 @@ def test_serve_rebuilds_on_a_change_keeps_the_last_good_pages_and_stops_on_ctrl_
     # a change that fails validation: the problem in the terminal, the last good page served
     row = set_cell(data, "claims.csv", 0, "value_high", "12k")
     problem = f"claims.csv, row {row}, field 'value_high': '12k' is not a valid integer"
-    _wait("the validation problem printed", REBUILD_S, lambda: "still serving the last good pages" in log.read_text(), proc, log)
+    _wait(
+        "the validation problem printed",
+        REBUILD_S,
+        lambda: "still serving the last good pages" in log.read_text(),
+        proc,
+        log,
+    )
     assert problem in log.read_text()
     assert _get(port, PAGE) == first
 

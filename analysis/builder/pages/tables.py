@@ -1,4 +1,5 @@
-"""Tables a phone can read: each body cell carries its column's header as ``data-label``.
+"""Tables a phone can read: each body cell of a table of three or more columns carries its
+column's header as ``data-label``.
 
 On a narrow screen ``static/pages.css`` sets each row of such a table as a card, every cell
 introduced by its label ("Claimant: Volodymyr Zelensky"), instead of a row wider than the
@@ -14,6 +15,9 @@ from docutils import nodes
 
 # The class of a table whose cells are labelled (the stylesheet reflows only those).
 REFLOWED = "reflow"
+# Two columns fit a phone's width once their text wraps, and a card of two labelled lines
+# ("What: Software", "Value: Python 3.11 …") reads worse than the two-column row it replaces.
+MIN_COLUMNS = 3
 
 
 def _columns(row: nodes.row) -> list[tuple[int, nodes.entry]]:
@@ -58,11 +62,12 @@ class LabelledCells:
         return super().starttag(node, tagname, suffix, empty, **attributes)
 
     def _labels(self, node: nodes.Element) -> dict[int, str]:
-        """The column labels of a table (or of its tgroup), worked out once per table."""
+        """The column labels of a table (or of its tgroup) to be set as cards, worked out
+        once per table; none for a table of fewer than ``MIN_COLUMNS`` columns."""
         tgroup = node if isinstance(node, nodes.tgroup) else next(node.findall(nodes.tgroup), None)
         if tgroup is None:
             return {}
         known = self.__dict__.setdefault("_column_labels", {})
         if tgroup not in known:
-            known[tgroup] = column_labels(tgroup)
+            known[tgroup] = column_labels(tgroup) if tgroup.get("cols", 0) >= MIN_COLUMNS else {}
         return known[tgroup]
