@@ -50,6 +50,10 @@ class LabelledCells:
     (the theme's translator writes the table's tag itself, without calling the base's
     ``visit_table``, so ``starttag`` is where every translator's tags pass through)."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._column_labels: dict[nodes.tgroup, dict[int, str]] = {}
+
     def starttag(self, node, tagname, suffix="\n", empty=False, **attributes):
         if isinstance(node, nodes.table) and tagname == "table" and self._labels(node):
             attributes["CLASSES"] = [*attributes.get("CLASSES", []), REFLOWED]
@@ -67,7 +71,7 @@ class LabelledCells:
         tgroup = node if isinstance(node, nodes.tgroup) else next(node.findall(nodes.tgroup), None)
         if tgroup is None:
             return {}
-        known = self.__dict__.setdefault("_column_labels", {})
-        if tgroup not in known:
-            known[tgroup] = column_labels(tgroup) if tgroup.get("cols", 0) >= MIN_COLUMNS else {}
-        return known[tgroup]
+        if tgroup not in self._column_labels:
+            wide = tgroup.get("cols", 0) >= MIN_COLUMNS
+            self._column_labels[tgroup] = column_labels(tgroup) if wide else {}
+        return self._column_labels[tgroup]
