@@ -1,9 +1,12 @@
 """``make serve`` on a scratch copy of the data: it builds and serves the HTML edition on
-localhost, rebuilds when the data changes, keeps the last good pages when a change fails
-validation (naming the problem), and stops cleanly on Ctrl-C."""
+localhost, rebuilds when the data changes and tells the open page to reload, keeps the
+last good pages when a change fails validation (naming the problem), and stops cleanly on
+Ctrl-C."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import shutil
 import signal
@@ -16,7 +19,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import read_rows, set_cell
+from helpers import read_rows, set_cell, write_rows
+from tornado.websocket import websocket_connect
 
 from analysis.paths import DATA_DIR, ROOT
 
@@ -25,6 +29,7 @@ from analysis.paths import DATA_DIR, ROOT
 FIRST_BUILD_S = 240
 REBUILD_S = 180
 PAGE = "book/method.html"  # lists every claimant by name
+LIVERELOAD_PROTOCOL = "http://livereload.com/protocols/official-7"
 
 
 def _free_port() -> int:
@@ -61,6 +66,27 @@ def _wait(what: str, seconds: float, check, proc: subprocess.Popen | None, log: 
     pytest.fail(f"{what}: not within {seconds} s; make serve printed:\n{log.read_text()[-3000:]}")
 
 
+async def _reload_after(port: int, change, seconds: float) -> dict | None:
+    """Connect to the server as an open page's livereload.js does (the protocol's hello and
+    info messages), make ``change``, and return the first reload command it sends."""
+    page = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    try:
+        page.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}))
+        page.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/{PAGE}"}))
+        assert json.loads(await page.read_message())["command"] == "hello"
+        change()
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            message = await asyncio.wait_for(page.read_message(), left)
+            if message is None:
+                return None
+            if json.loads(message).get("command") == "reload":
+                return json.loads(message)
+        return None
+    finally:
+        page.close()
+
+
 @pytest.fixture
 def server(tmp_path):
     data = tmp_path / "data"
@@ -87,13 +113,13 @@ def test_serve_rebuilds_on_a_change_keeps_the_last_good_pages_and_stops_on_ctrl_
     assert "livereload.js" in first, "served pages carry the reload script"
     assert f"Serving on http://127.0.0.1:{port}" in log.read_text()
 
-    claims, claimants = read_rows(data / "claims.csv"), read_rows(data / "claimants.csv")
+    claimants = read_rows(data / "claimants.csv")
     renamed = f"{claimants[0]['name']} Qzx-renamed"
     assert renamed not in first
 
     # a change that fails validation: the problem in the terminal, the last good page served
-    row = set_cell(data, "claims.csv", 0, "value_high", "12k")
-    problem = f"claims.csv, row {row}, field 'value_high': '12k' is not a valid integer"
+    row = set_cell(data, "claimants.csv", 0, "claimant_type", "no-such-kind")
+    problem = f"claimants.csv, row {row}, field 'claimant_type': 'no-such-kind'"
     _wait(
         "the validation problem printed",
         REBUILD_S,
@@ -104,12 +130,16 @@ def test_serve_rebuilds_on_a_change_keeps_the_last_good_pages_and_stops_on_ctrl_
     assert problem in log.read_text()
     assert _get(port, PAGE) == first
 
-    # fixed, and a claimant renamed: the served page shows the new name
-    set_cell(data, "claims.csv", 0, "value_high", claims[0]["value_high"])
-    set_cell(data, "claimants.csv", 0, "name", renamed)
+    # fixed and renamed in one save: the open page is told to reload once the rebuilt page
+    # is there to be served
+    def fix_and_rename():
+        write_rows(data / "claimants.csv", [{**claimants[0], "name": renamed}, *claimants[1:]])
+
     started = time.monotonic()
-    _wait("the renamed claimant served", REBUILD_S, lambda: renamed in (_get(port, PAGE) or ""), proc, log)
-    print(f"change to served page: {time.monotonic() - started:.1f} s")
+    reload = asyncio.run(_reload_after(port, fix_and_rename, REBUILD_S))
+    assert reload and reload["command"] == "reload", log.read_text()[-2000:]
+    assert renamed in _get(port, PAGE)
+    print(f"change to reload: {time.monotonic() - started:.1f} s")
 
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in its terminal
     assert proc.wait(timeout=60) == 0, log.read_text()[-2000:]
