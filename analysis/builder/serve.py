@@ -7,7 +7,8 @@ one changes it runs the project's own incremental build, ``python -m analysis bu
 --html``, as ``make html`` does, so exactly what the change made stale is rerun, and then
 tells the open pages to reload. A build that fails (a validation problem, a failing
 notebook) prints why in the terminal and leaves the last good pages in place, still served.
-Ctrl-C stops it.
+Ctrl-C stops it. livereload calls a task in the thread that serves the pages, so a page
+asked for during a rebuild is sent once it is done, and the reload comes after the build.
 """
 
 from __future__ import annotations
