@@ -16,7 +16,7 @@ DATA_DIR ?= data
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
 	texlive-xetex latexmk fonts-freefont-otf fonts-nanum poppler-utils
 
-.PHONY: archive book setup validate notebooks html pdf tex tex-packages browser rerun lint test bench clean
+.PHONY: archive book setup validate notebooks html pdf tex tex-packages browser rerun serve lint test bench clean
 
 # pip's messages go to a log; a failure prints its last lines.
 SETUP_LOG := _build/logs/setup.log
@@ -71,6 +71,14 @@ AS_OF ?=
 CLAIMANTS ?=
 rerun: archive $(STAMP)
 	$(BUILD) --as-of "$(AS_OF)" --claimants "$(CLAIMANTS)" --variant --html
+
+# The HTML edition on http://127.0.0.1:$(PORT)/ while you edit: a change to data/ (or
+# DATA_DIR), analysis/, book/*.md, _config.yml or _toc.yml reruns the same incremental build
+# as `make html` and reloads the open page; a build that fails prints why and the last good
+# pages stay served. Ctrl-C stops it.
+PORT ?= 8000
+serve: archive $(STAMP)
+	$(PY) -m analysis serve --data-dir "$(DATA_DIR)" --port "$(PORT)" $(if $(PLAIN),--plain)
 
 # Unit and dataset tests, the warning-free editions, the pages in headless Chromium, and
 # nbval on the committed notebooks in book/ (not regenerated first: a stale notebook must

@@ -4,8 +4,9 @@ with axe-core (pinned in ``tests/browser/package-lock.json``) run inside each pa
 
 ``Browser.visit`` loads a page at a viewport width and returns what a reader would meet:
 axe's violations, console errors and uncaught exceptions, elements that cut off their
-content, boxes that scroll sideways, and the rendered size of every chart's text
-(``tests/browser/measure.js``). ``make browser`` installs what this needs.
+content, boxes that scroll sideways, how each table is drawn, and the rendered size of
+every chart's text (``tests/browser/measure.js``), and the table roles of the page's
+accessibility tree. ``make browser`` installs what this needs.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).parent / "browser"
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 MEASURE = HERE / "measure.js"
 HEIGHTS = {1280: 900, 390: 844}
+# The accessibility tree's roles for a table and its parts.
+TABLE_ROLES = ("table", "row", "columnheader", "rowheader", "cell")
 # After the load event: web fonts in place and two frames painted (the theme's scripts
 # have drawn its icons and moved its sidebars by then).
 SETTLED = "document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
@@ -230,9 +234,17 @@ class Browser:
                 session,
             )
             layout = self._evaluate(f"({self.measure})()", session)
-            return {"axe": axe, **layout, "console": self._console(session)}
+            return {"axe": axe, **layout, "tableRoles": self._table_roles(session), "console": self._console(session)}
         finally:
             self.send("Target.closeTarget", {"targetId": target})
+
+    def _table_roles(self, session: str) -> dict[str, int]:
+        """How many nodes of each table role the accessibility tree, which screen readers
+        read, holds: a table drawn as blocks must still be a table there."""
+        self.send("Accessibility.enable", session=session)
+        tree = self.send("Accessibility.getFullAXTree", session=session)["nodes"]
+        roles = Counter(node["role"]["value"] for node in tree if not node.get("ignored") and "role" in node)
+        return {role: roles[role] for role in TABLE_ROLES}
 
     def _console(self, session: str) -> list[str]:
         errors = []

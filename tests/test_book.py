@@ -10,9 +10,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from helpers import pdf_links, pdf_text, read_rows, snapshot, visible_text, write_rows
 
 from analysis.builder import book, latex, site
+from analysis.builder.pages import tables
 from analysis.chapters import page as page_facts
 from analysis.chapters import summary
 from analysis.compute.estimates import estimates
@@ -129,6 +131,25 @@ def test_every_metric_is_in_the_chapter_the_method_chapter_names(built, dataset)
         claims = dataset.claims[(dataset.claims["metric"] == metric) & (dataset.claims["subject"] == SUBJECT)]
         for claim_id in claims["claim_id"]:
             assert claim_id in shown, f"{claim_id} ({metric}, group {group}) is missing from {chapter.name}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_cell_of_a_wide_table_is_labelled_with_its_column_header(built, name):
+    """What a phone shows before each cell of a table set as cards (the layout itself is
+    test_browser.py's); a table of fewer columns stays a table, unlabelled."""
+    soup = BeautifulSoup(page(built, name), "html.parser")
+    problems = []
+    for number, table in enumerate(soup.select("article table"), 1):
+        headers = [" ".join(th.get_text().split()) for th in table.select("thead > tr:last-of-type > th")]
+        wide = len(headers) >= tables.MIN_COLUMNS
+        if wide != (tables.REFLOWED in table.get("class", [])):
+            problems.append(f"table {number} ({len(headers)} columns): class {table.get('class')}")
+        for row in table.select("tbody > tr"):
+            labels = [cell.get("data-label") for cell in row.find_all(["td", "th"], recursive=False)]
+            if labels != (headers if wide else [None] * len(labels)):
+                problems.append(f"table {number}: cells labelled {labels}, headers {headers}")
+                break
+    assert problems == []
 
 
 def test_data_is_downloadable(built):

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis validate``, ``build`` and ``add-source``."""
+"""Command line: ``python -m analysis validate``, ``build``, ``serve`` and ``add-source``."""
 
 from __future__ import annotations
 
@@ -34,6 +34,15 @@ def parser() -> argparse.ArgumentParser:
         help="no speed-ups: kernels start the ordinary way and the editions are built by the "
         "jupyter-book command (to bisect after an upgrade)",
     )
+    s = sub.add_parser(
+        "serve",
+        help="serve the HTML edition on localhost, rebuilding it and reloading the page as its inputs change",
+    )
+    s.add_argument("--data-dir", default=None, help="data folder (default: data/)")
+    s.add_argument("--archive-dir", default=None, help="archived articles (default: $ARCHIVE_DIR or ../shared/sources)")
+    s.add_argument("--out", default=None, help="book root to build and serve (default: this repository)")
+    s.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 8000)")
+    s.add_argument("--plain", action="store_true", help="build without the speed-ups, as `build --plain`")
     a = sub.add_parser(
         "add-source",
         help="archive a new article (named by its SHA-256) and scaffold its sources.csv row and BibTeX entry",
@@ -65,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # SIGTERM (a CI timeout, a kill) unwinds like Ctrl-C, so a build's staging folder is removed
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if args.command == "serve":
+        return _serve(args)
     try:
         if args.command == "validate":
             from analysis.data.dataset import load
@@ -101,6 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Build interrupted: book/ left unchanged", file=sys.stderr)
         return 130
+    return 0
+
+
+def _serve(args) -> int:
+    from analysis.builder.serve import DEFAULT_PORT, serve
+
+    try:
+        serve(args.data_dir, args.out, args.archive_dir, args.port or DEFAULT_PORT, args.plain)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C during the first build: the build says what it left as it was
+    print("make serve: stopped", file=sys.stderr)
     return 0
 
 

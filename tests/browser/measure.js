@@ -4,6 +4,10 @@
 //             something visible: text, an icon, an image;
 //   scrolling: boxes whose content is wider than they are, so it scrolls sideways;
 //   pageOverflow: how far the page itself is wider than the window;
+//   tables:   for every table, how it is drawn: its body rows of more than one cell, how
+//             many of them are stacked (each cell below the one before: a card) and the
+//             cells whose label drawn before them (CSS ::before) is not their column's
+//             header; and how many table, tr, th and td elements the page holds;
 //   charts:   for every chart (an SVG <img>, or an inline <svg> with text, at least 200 px
 //             wide), its name and the rendered size in CSS px of each <text> in it.
 async () => {
@@ -66,6 +70,31 @@ async () => {
   }
   const pageOverflow = Math.max(0, document.documentElement.scrollWidth - window.innerWidth);
 
+  // tables: the label a cell shows is the first string of its ::before content
+  const shownLabel = (cell) => {
+    const match = /^"((?:[^"\\]|\\.)*)"/.exec(getComputedStyle(cell, "::before").content);
+    return match ? match[1].replace(/\\(.)/g, "$1") : "";
+  };
+  const words = (el) => el.textContent.replace(/\s+/g, " ").trim();
+  const tables = [...document.querySelectorAll("table")].map((table) => {
+    const headers = [...table.querySelectorAll(":scope > thead > tr:last-child > th")].flatMap((th) => Array(th.colSpan).fill(words(th)));
+    const rows = [...table.querySelectorAll(":scope > tbody > tr")].filter((tr) => tr.children.length > 1);
+    let stacked = 0;
+    const mislabelled = [];
+    for (const tr of rows) {
+      const boxes = [...tr.children].map((cell) => cell.getBoundingClientRect());
+      if (boxes.every((b, i) => i === 0 || b.top >= boxes[i - 1].bottom - 1)) stacked++;
+      let column = 0;
+      for (const cell of tr.children) {
+        const header = headers[column] || "";
+        column += cell.colSpan;
+        if (shownLabel(cell) !== header && mislabelled.length < 3) mislabelled.push({ header, shown: shownLabel(cell), cell: words(cell).slice(0, 40) });
+      }
+    }
+    return { section: section(table), headers, rows: rows.length, stacked, mislabelled };
+  });
+  const elements = Object.fromEntries(["table", "tr", "th", "td"].map((tag) => [tag, document.querySelectorAll(tag).length]));
+
   // chart text: the SVG's own <text>, scaled as the page renders the chart
   const textSizes = (svg) =>
     [...svg.querySelectorAll("text")]
@@ -104,5 +133,5 @@ async () => {
       charts.push({ chart: svg.id ? `svg#${svg.id}` : `svg[${i}]`, texts: textSizes(svg) });
     }
   });
-  return { url: location.href, clipped, scrolling, pageOverflow, charts };
+  return { url: location.href, clipped, scrolling, pageOverflow, tables, tableElements: elements, charts };
 }

@@ -9,14 +9,17 @@ the extensions Jupyter Book loads get wrong, through Sphinx's own seams only:
   redirect without either); the search and colour-mode buttons, whose accessible names
   now contain their visible text; the primary sidebar inside a navigation landmark;
 * a translator (``app.set_translator``): the bibliography as a list of list items, not
-  docutils' deprecated ``doc-biblioentry`` role inside a list that has no items;
+  docutils' deprecated ``doc-biblioentry`` role inside a list that has no items; and every
+  table's body cells labelled with their column headers (``tables.py``), so that on a phone
+  a row can be set as a card;
 * ``html-page-context``: each inline script once (Sphinx 7.4 adds the inline scripts
   that extensions register after the builder starts a second time, and the second
   ``const THEBE_JS_URL`` is a SyntaxError in every browser);
 * ``html_context`` ``default_mode``: the colour mode the theme starts in (left empty, its
   script logs "Got invalid theme mode" on every first visit);
-* ``static/pages.css``: tables that fit the text column, footer links that fit a phone, and
-  figure captions (which carry the sources) in the body's colour.
+* ``static/pages.css``: tables that fit the text column on a desktop and read as a card
+  per row on a phone, footer links that fit a phone, and figure captions (which carry the
+  sources) in the body's colour.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.writers.html5 import HTML5Translator
+
+from analysis.builder.pages.tables import LabelledCells
 
 ASSETS = Path(__file__).parent
 TEMPLATES = ASSETS / "templates"
@@ -43,6 +48,10 @@ class ListedCitations(HTML5Translator):
         if not isinstance(node.previous_sibling(), type(node)):
             self.body.append('<div role="list" class="citation-list">\n')
         self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+class PageTranslator(LabelledCells, ListedCitations):
+    """The HTML translator of the book's pages (the theme adds its own mixin in front)."""
 
 
 def _configure(app, config) -> None:
@@ -73,6 +82,6 @@ def setup(app) -> dict:
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _landing)
     app.connect("html-page-context", _scripts_once)
-    app.set_translator("html", ListedCitations)
+    app.set_translator("html", PageTranslator)
     app.add_css_file(STYLESHEET)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

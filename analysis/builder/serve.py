@@ -1,0 +1,87 @@
+"""``make serve``: the HTML edition on localhost, rebuilt and reloaded as a curator edits.
+
+livereload serves ``_build/html`` (injecting its reload script into each page it sends)
+and polls the build's inputs: the data package, the project's code and templates
+(``analysis/``), the hand-written pages (``book/*.md``) and the book's configuration. When
+one changes it runs the project's own incremental build, ``python -m analysis build
+--html``, as ``make html`` does, so exactly what the change made stale is rerun, and then
+tells the open pages to reload. A build that fails (a validation problem, a failing
+notebook) prints why in the terminal and leaves the last good pages in place, still served.
+Ctrl-C stops it. livereload calls a task in the thread that serves the pages, so a page
+asked for during a rebuild is sent once it is done, and the reload comes after the build.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from livereload import Server
+
+from analysis import paths
+from analysis.builder import book, site
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def watched(data_dir: Path) -> list[str]:
+    """What a rebuild reads that a curator edits (folders, files and globs livereload polls).
+    Not the rest of ``book/``: the build writes its notebooks and figures there itself."""
+    folders = [data_dir, paths.ROOT / "analysis"]
+    files = [paths.ROOT / name for name in book.CONFIG_FILES]
+    return [str(p) for p in [*folders, *files]] + [str(paths.BOOK_DIR / "*.md")]
+
+
+def build_command(data_dir: Path, out: Path | None, archive_dir: str | None, plain: bool) -> list[str]:
+    command = [sys.executable, "-m", "analysis", "build", "--html", "--data-dir", str(data_dir)]
+    if out is not None:
+        command += ["--out", str(out)]
+    if archive_dir:
+        command += ["--archive-dir", archive_dir]
+    return command + (["--plain"] if plain else [])
+
+
+def _run(command: list[str]) -> int:
+    """Run a build to its end. A Ctrl-C in the terminal reaches the build too (one process
+    group), which then winds down as it does on its own (queued notebooks dropped, book/
+    left as it was, staging folders removed); so it is waited for, not killed at once as
+    ``subprocess.run`` would."""
+    with subprocess.Popen(command, cwd=paths.ROOT) as build:
+        try:
+            return build.wait()
+        except KeyboardInterrupt:
+            build.wait()
+            raise
+
+
+def serve(
+    data_dir: Path | None = None,
+    out: Path | None = None,
+    archive_dir: str | None = None,
+    port: int = DEFAULT_PORT,
+    plain: bool = False,
+) -> None:
+    """Build once, then serve ``out``'s HTML edition (default: this repository's) on
+    localhost until interrupted, rebuilding on every change to its inputs."""
+    data_dir = Path(data_dir or paths.DATA_DIR).resolve()
+    command = build_command(data_dir, out, archive_dir, plain)
+    pages = site.output_dir(Path(out or paths.ROOT).resolve(), "html")
+
+    def rebuild() -> None:
+        # output straight to the terminal: the validation problems, file, row and field
+        if _run(command):
+            print(
+                f"make serve: the build failed (above); still serving the last good pages from {pages}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    rebuild()
+    if not (pages / "index.html").is_file():
+        print(f"make serve: nothing to serve yet in {pages}; fix the problems above and save again", file=sys.stderr)
+    server = Server()
+    for path in watched(data_dir):
+        server.watch(path, rebuild)
+    server.serve(root=str(pages), host=HOST, port=port)
