@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.builder import book, site
+from analysis.builder import book, lifeline, site
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest, notebook_modules, validation_key
 
@@ -204,7 +204,7 @@ def notebook_workers(p: Plan):
             max_workers=p.workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(zygote.jupyter_path if zygote else None,),
+            initargs=(zygote.jupyter_path if zygote else None, lifeline.lifeline()),
         )
         for _ in range(p.workers):
             pool.submit(time.sleep, 0)  # start the workers (and their imports) now
@@ -215,9 +215,11 @@ def notebook_workers(p: Plan):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_worker(jupyter_path: str | None) -> None:
+def _init_worker(jupyter_path: str | None, build) -> None:
     from analysis.builder import kernels
 
+    # the forkserver, the worker's parent, outlives the build as long as a worker does
+    lifeline.exit_with_build(build)
     os.setsid()
     kernels.use_forked_kernels(jupyter_path)
 

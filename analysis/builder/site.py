@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.builder import book, latex, pages
+from analysis.builder import book, latex, lifeline, pages
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest
 from analysis.paths import REQUIREMENTS
@@ -234,7 +234,7 @@ def _run_logged(
 ) -> None:
     log = _log(root, name)
     with log.open("w") as fh:
-        code = subprocess.run(
+        code = lifeline.run(  # the command's whole tree ends with this build
             command,
             cwd=cwd or root,
             env={**os.environ, **(env or {})},
@@ -242,7 +242,7 @@ def _run_logged(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-    _outcome(code.returncode, log, name, tex_log)
+    _outcome(code, log, name, tex_log)
 
 
 def _outcome(code: int, log: Path, name: str, tex_log: Path | None = None) -> None:
