@@ -325,7 +325,9 @@ def _answer(worker: socket.socket, events: selectors.BaseSelector, fresh_path: l
     socket.send_fds(worker, [str(pid).encode()], [pidfd])
 
 
-def _run_kernel(request: tuple, fds: list[int], fresh_path: list[str], zygote: selectors.BaseSelector, parent: int) -> None:
+def _run_kernel(
+    request: tuple, fds: list[int], fresh_path: list[str], zygote: selectors.BaseSelector, parent: int
+) -> None:
     """In the forked child: become what ``python -m ipykernel_launcher -f …`` would be."""
     code = 0
     try:
