@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.builder import book, lifeline, publish, site
+from analysis.builder import book, diskfull, lifeline, publish, site
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest, notebook_modules, validation_key
 
@@ -150,19 +150,26 @@ def build(out_root=None, **options) -> Path:
     Raises ``DataError`` before anything is written when the data is malformed.
     """
     p = plan(out_root, **options)
+    build_dir = p.root / "_build"
     with ExitStack() as running:
         pool = running.enter_context(notebook_workers(p)) if p.stale else None
-        validate(p)  # while the workers and kernels start up
+        with diskfull.step(build_dir, "validating the data", p.book):
+            validate(p)  # while the workers and kernels start up
         if p.root != paths.ROOT:
-            scaffold_variant(p)
+            with diskfull.step(p.root, "copying the configuration and data", p.book):
+                scaffold_variant(p)
         if p.stale or p.pages_changed:
-            run_notebooks(p, pool)
+            with diskfull.step(p.root, "running the notebooks", p.book):
+                run_notebooks(p, pool)
         else:
             print(f"All {len(p.notebooks)} notebooks are up to date (inputs unchanged)", flush=True)
     for edition in p.editions:
-        build_edition(p, edition)
+        with diskfull.step(build_dir, f"building the {edition.upper()} edition", site.output_dir(p.root, edition)):
+            build_edition(p, edition)
     if p.editions:
-        site.place_pdf_beside_html(p.root)
+        html = site.output_dir(p.root, "html")
+        with diskfull.step(build_dir, "copying the PDF beside the HTML", html):
+            site.place_pdf_beside_html(p.root)
     return p.book
 
 
