@@ -150,7 +150,12 @@ def _one_build_at_a_time(root: Path):
     path = root / "_build" / ".site.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        # released when the file is closed, by the kernel too when the holder is killed
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Waiting for another build of this book to finish ({path} is locked)", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
 
