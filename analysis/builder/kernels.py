@@ -116,7 +116,8 @@ class Zygote:
             raise
 
     def close(self) -> None:
-        """Stop the zygote (its kernels live on in sessions of their own) and reap it.
+        """Stop the zygote and reap it (a kernel it forked dies with it: the build has shut
+        every kernel down before, unless it is being killed).
 
         It is stopped, not asked, because a build that stops early (bad data) would
         otherwise wait for, or leave running, imports no kernel will use."""

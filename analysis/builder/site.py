@@ -154,7 +154,7 @@ def _one_build_at_a_time(root: Path):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"Waiting for another build of this book to finish ({path} is locked)", flush=True)
+            print(f"Waiting for another build of this book to finish ({path} is locked)", file=sys.stderr, flush=True)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
