@@ -9,7 +9,7 @@ offers two documented means, and each helper uses the one that fits how it was s
   parent exits (``prctl(PR_SET_PDEATHSIG)``, ``die_with_parent``), then checks that its
   parent is still the one that forked it, since the parent may have exited first.
 * **A pipe from the build.** Only the build holds the write end of one pipe
-  (``_lifeline``); its read end reaches end-of-file when the build exits. The notebook
+  (``lifeline``); its read end reaches end-of-file when the build exits. The notebook
   workers, which multiprocessing's forkserver forks (their parent is the forkserver, not
   the build), exit on it (``exit_with_build``). A command the build runs (``run``: make,
   latexmk and XeLaTeX; Jupyter Book in the plain mode) runs under a guard, this file run
@@ -61,19 +61,15 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _lifeline():
-    """The read end of the pipe whose write end this process alone holds."""
+def lifeline():
+    """The read end of the pipe whose write end this process alone holds, as a connection a
+    multiprocessing child can be given (in its ``initargs``, for ``exit_with_build``)."""
     global _pipe
     if _pipe is None:
         import multiprocessing
 
         _pipe = multiprocessing.Pipe(duplex=False)  # non-inheritable descriptors
     return _pipe[0]
-
-
-def lifeline():
-    """A connection to give a multiprocessing child (in its ``initargs``) for ``exit_with_build``."""
-    return _lifeline()
 
 
 def exit_with_build(connection) -> None:
@@ -91,8 +87,10 @@ def run(command: list[str], **popen_args) -> int:
     command and everything it starts are killed if this process exits or is interrupted first."""
     if not supported():
         return subprocess.run(command, **popen_args).returncode
-    end = _lifeline().fileno()
-    guard = subprocess.Popen([sys.executable, __file__, str(end), *command], pass_fds=(end,), **popen_args)
+    end = lifeline().fileno()
+    # isolated (-I): the guard's folder, which holds modules named like the standard
+    # library's (site.py), must not come first on its sys.path
+    guard = subprocess.Popen([sys.executable, "-I", __file__, str(end), *command], pass_fds=(end,), **popen_args)
     try:
         return guard.wait()
     except BaseException:
