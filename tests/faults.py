@@ -77,28 +77,36 @@ class Build:
         return self.proc.returncode
 
     def marked(self) -> dict[int, str]:
-        """The live processes (not zombies) with this build's mark in their environment:
-        whatever it started, however (forked, spawned, double-forked, in another session)."""
-        needle = f"{MARK}={self.mark}".encode()
-        found = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                environ = Path(f"/proc/{entry}/environ").read_bytes()
-                state = _stat(int(entry))[0]
-            except (OSError, IndexError):
-                continue  # gone meanwhile, or not ours to read
-            if needle in environ.split(b"\0") and state != "Z":
-                found[int(entry)] = command_line(int(entry))
-        return found
+        return marked(self.mark)
 
     def survivors(self, within: float = 5.0) -> dict[int, str]:
-        """The processes of this build still alive ``within`` seconds after it ended."""
-        deadline = time.monotonic() + within
-        while (left := self.marked()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return left
+        return survivors(self.mark, within)
+
+
+def marked(mark: str) -> dict[int, str]:
+    """The live processes (not zombies) with ``mark`` in their environment: whatever a process
+    started with it started, however (forked, spawned, double-forked, in another session)."""
+    needle = f"{MARK}={mark}".encode()
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            environ = Path(f"/proc/{entry}/environ").read_bytes()
+            state = _stat(int(entry))[0]
+        except (OSError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+        if needle in environ.split(b"\0") and state != "Z":
+            found[int(entry)] = command_line(int(entry))
+    return found
+
+
+def survivors(mark: str, within: float = 5.0) -> dict[int, str]:
+    """The processes marked with ``mark`` still alive ``within`` seconds from now."""
+    deadline = time.monotonic() + within
+    while (left := marked(mark)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 def _stat(pid: int) -> list[str]:

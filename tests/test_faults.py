@@ -12,14 +12,18 @@ recovering build.
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
+import subprocess
+import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
-from faults import Build, edit_claim_notes, tree
+from faults import MARK, Build, edit_claim_notes, marked, survivors, tree
 
-from analysis.builder import book, site
+from analysis.builder import book, lifeline, site
 from analysis.paths import ROOT
 
 NOTEBOOKS = len(book.notebooks(ROOT))
@@ -137,3 +141,24 @@ def test_a_build_killed_holding_the_lock_lets_the_waiting_one_finish(built):
     with (root / "_build" / ".site.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
     assert not second.survivors(within=5.0)
+
+
+def test_a_guarded_commands_whole_tree_dies_with_the_process_that_ran_it():
+    """Even a grandchild that left the command's session (``setsid``): the guard is a
+    subreaper, so it inherits the orphan and kills it."""
+    mark = uuid.uuid4().hex
+    command = ["sh", "-c", "setsid sleep 300 & sleep 300"]
+    script = f"from analysis.builder import lifeline; lifeline.run({command!r})"
+    runner = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, MARK: mark})
+    deadline = time.monotonic() + 60
+    while sum("sleep 300" in line for line in marked(mark).values()) < 2:
+        assert time.monotonic() < deadline and runner.poll() is None, marked(mark)
+        time.sleep(0.02)
+    runner.kill()
+    runner.wait()
+    assert not survivors(mark, within=5.0)
+
+
+def test_a_guarded_command_reports_its_exit_status():
+    assert lifeline.run(["sh", "-c", "exit 3"]) == 3
+    assert lifeline.run(["sh", "-c", "kill -TERM $$"]) == 128 + 15  # as a shell reports a signal

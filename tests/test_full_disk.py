@@ -10,6 +10,7 @@ the capability) the tests skip, saying why.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -21,6 +22,9 @@ import pytest
 from faults import Build, edit_claim_notes, tree
 
 from analysis.builder import book
+from analysis.builder.diskfull import DiskFull, is_disk_full, step
+from analysis.builder.pipeline import BuildError
+from analysis.builder.site import SiteError
 from analysis.paths import ROOT
 
 NOTEBOOKS = len(book.notebooks(ROOT))
@@ -110,3 +114,25 @@ def test_a_full_disk_stops_the_build_saying_so_and_leaves_nothing_half_written(b
     assert again.finish() == 0, again.output
     stale = f"Running {NOTEBOOKS} notebooks" if step == "running the notebooks" else "notebooks are up to date"
     assert again.printed(stale) and again.printed("The HTML edition built"), again.output
+
+
+def test_a_full_disk_is_recognised_however_it_surfaces(tmp_path):
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "figures/troops.svg")
+    assert is_disk_full(full) and is_disk_full(OSError(errno.EDQUOT, "quota"))
+    assert is_disk_full(shutil.Error([("a", "b", str(full))]))  # copytree's list of failures
+    # a notebook's exception, as papermill passes it on: only its text
+    assert is_disk_full(BuildError(f"troops.ipynb: OSError: {full} (book/ left unchanged)"))
+    assert is_disk_full(SiteError(f"the html build failed (exit status 2); from html.log:\nOSError: {full}"))
+    try:
+        raise ValueError("while writing") from full
+    except ValueError as chained:
+        assert is_disk_full(chained)
+    assert not is_disk_full(OSError(errno.EACCES, os.strerror(errno.EACCES)))
+    assert not is_disk_full(BuildError("troops.ipynb: KeyError: 'claims'"))
+
+    with pytest.raises(DiskFull, match=f"the disk is full: .* holding {tmp_path} while running the notebooks"):
+        with step(tmp_path, "running the notebooks", tmp_path / "book"):
+            raise full
+    with pytest.raises(PermissionError):  # any other failure passes through as it was
+        with step(tmp_path, "running the notebooks", tmp_path / "book"):
+            raise PermissionError(errno.EACCES, "denied")
