@@ -52,7 +52,7 @@ def test_an_interrupted_build_leaves_book_as_it_was(tmp_path, sig):
     deadline = time.monotonic() + 60
     while not list((out / "_build" / "logs").glob("*.log")) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert list(out.glob(".book-build-*")), "the build should have started staging"
+    assert list(out.glob(".book-next-*")), "the build should have started staging"
     time.sleep(0.2)
     assert proc.poll() is None, "the build should still be running when interrupted"
     proc.send_signal(sig)

@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return _add_source(args)
 
     from analysis import paths
+    from analysis.builder.diskfull import DiskFull
     from analysis.builder.environment import apply
     from analysis.builder.pipeline import BuildError, build, summary_line
     from analysis.builder.site import SiteError
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in err.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except (BuildError, SiteError) as err:
+    except (BuildError, SiteError, DiskFull) as err:
         print(f"Build failed: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -49,6 +49,8 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Integer, Unicode
 
+from analysis.builder import lifeline
+
 PROVISIONER = "forked-kernel-provisioner"
 PROVISIONER_GROUP = "jupyter_client.kernel_provisioners"
 KERNEL_NAME = "python3"
@@ -91,11 +93,13 @@ class Zygote:
         listener.bind(self.address)
         listener.listen()
         alive_r, alive_w = os.pipe()
+        build = os.getpid()
         pid = os.fork()
         if pid == 0:
             os.close(alive_w)
             code = 0
             try:
+                lifeline.die_with_parent(build)  # even before its imports, which take a second
                 _serve(listener, alive_r, preload)
             except BaseException:
                 traceback.print_exc()
@@ -112,7 +116,8 @@ class Zygote:
             raise
 
     def close(self) -> None:
-        """Stop the zygote (its kernels live on in sessions of their own) and reap it.
+        """Stop the zygote and reap it (a kernel it forked dies with it: the build has shut
+        every kernel down before, unless it is being killed).
 
         It is stopped, not asked, because a build that stops early (bad data) would
         otherwise wait for, or leave running, imports no kernel will use."""
@@ -307,10 +312,11 @@ def _answer(worker: socket.socket, events: selectors.BaseSelector, fresh_path: l
         worker.close()
         return
     request = pickle.loads(message)
+    zygote = os.getpid()
     try:
         pid = os.fork()
         if pid == 0:
-            _run_kernel(request, fds, fresh_path, events)
+            _run_kernel(request, fds, fresh_path, events, zygote)
     finally:
         for fd in fds:
             os.close(fd)
@@ -320,10 +326,14 @@ def _answer(worker: socket.socket, events: selectors.BaseSelector, fresh_path: l
     socket.send_fds(worker, [str(pid).encode()], [pidfd])
 
 
-def _run_kernel(request: tuple, fds: list[int], fresh_path: list[str], zygote: selectors.BaseSelector) -> None:
+def _run_kernel(
+    request: tuple, fds: list[int], fresh_path: list[str], zygote: selectors.BaseSelector, parent: int
+) -> None:
     """In the forked child: become what ``python -m ipykernel_launcher -f …`` would be."""
     code = 0
     try:
+        # at once, not a second later when ipykernel's poller of its parent would notice
+        lifeline.die_with_parent(parent)
         argv, cwd, env = request
         # a Popen child keeps only its standard streams: nothing of the zygote's stays open
         for key in list(zygote.get_map().values()):

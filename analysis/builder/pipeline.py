@@ -6,8 +6,8 @@ list of named steps over it. A notebook is stale when the hash of its inputs (it
 template, the data, the archived articles, the project modules it imports, the pinned
 requirements, the parameters) differs from the one its last run recorded (``Stamps``).
 Stale notebooks execute in a staging folder beside ``book/``; only when every one
-succeeded is ``book/`` swapped for it, so a failing or interrupted run leaves the
-published notebooks as they were. Executed notebooks are normalised (papermill's timing
+succeeded is ``book/`` swapped for it, in one step (``publish``), so a failing, interrupted
+or killed run leaves the published notebooks as they were. Executed notebooks are normalised (papermill's timing
 metadata, random cell ids) so that rerunning on unchanged inputs rewrites the same bytes.
 """
 
@@ -17,8 +17,6 @@ import multiprocessing
 import os
 import platform
 import shutil
-import signal
-import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -26,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import paths
-from analysis.builder import book, site
+from analysis.builder import book, diskfull, lifeline, publish, site
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest, notebook_modules, validation_key
 
@@ -152,19 +150,26 @@ def build(out_root=None, **options) -> Path:
     Raises ``DataError`` before anything is written when the data is malformed.
     """
     p = plan(out_root, **options)
+    build_dir = p.root / "_build"
     with ExitStack() as running:
         pool = running.enter_context(notebook_workers(p)) if p.stale else None
-        validate(p)  # while the workers and kernels start up
+        with diskfull.step(build_dir, "validating the data", p.book):
+            validate(p)  # while the workers and kernels start up
         if p.root != paths.ROOT:
-            scaffold_variant(p)
+            with diskfull.step(p.root, "copying the configuration and data", p.book):
+                scaffold_variant(p)
         if p.stale or p.pages_changed:
-            run_notebooks(p, pool)
+            with diskfull.step(p.root, "running the notebooks", p.book):
+                run_notebooks(p, pool)
         else:
             print(f"All {len(p.notebooks)} notebooks are up to date (inputs unchanged)", flush=True)
     for edition in p.editions:
-        build_edition(p, edition)
+        with diskfull.step(build_dir, f"building the {edition.upper()} edition", site.output_dir(p.root, edition)):
+            build_edition(p, edition)
     if p.editions:
-        site.place_pdf_beside_html(p.root)
+        html = site.output_dir(p.root, "html")
+        with diskfull.step(build_dir, "copying the PDF beside the HTML", html):
+            site.place_pdf_beside_html(p.root)
     return p.book
 
 
@@ -204,7 +209,7 @@ def notebook_workers(p: Plan):
             max_workers=p.workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(zygote.jupyter_path if zygote else None,),
+            initargs=(zygote.jupyter_path if zygote else None, lifeline.lifeline()),
         )
         for _ in range(p.workers):
             pool.submit(time.sleep, 0)  # start the workers (and their imports) now
@@ -215,16 +220,18 @@ def notebook_workers(p: Plan):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_worker(jupyter_path: str | None) -> None:
+def _init_worker(jupyter_path: str | None, build) -> None:
     from analysis.builder import kernels
 
+    # the forkserver, the worker's parent, outlives the build as long as a worker does
+    lifeline.exit_with_build(build)
     os.setsid()
     kernels.use_forked_kernels(jupyter_path)
 
 
 def run_notebooks(p: Plan, pool: ProcessPoolExecutor | None) -> None:
     """Execute the stale notebooks into a staging copy of book/, then swap it in."""
-    with staging(p.book) as stage:
+    with publish.staging(p.book) as stage:
         for page in p.pages:
             shutil.copy2(page, stage / page.name)
         # carry over what needs no rerun, with its timestamps, so later steps see no change
@@ -246,20 +253,11 @@ def run_notebooks(p: Plan, pool: ProcessPoolExecutor | None) -> None:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         _keep_unchanged_times(stage, p.book)
-        _swap(stage, p.book)
+        publish.publish(stage, p.book)
     stamps = Stamps(p.root)
     for name in p.notebooks:
         seconds = timings.get(name, stamps.fact(f"notebook:{name}", "seconds", 0.0))
         stamps.record(f"notebook:{name}", p.keys[name], [p.book / f"{name}.ipynb"], seconds=round(seconds, 1))
-
-
-@contextmanager
-def staging(book_dir: Path):
-    folder = Path(tempfile.mkdtemp(prefix=".book-build-", dir=book_dir.parent))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def submit_notebooks(p: Plan, pool: ProcessPoolExecutor | None, stage: Path) -> dict[str, Future]:
@@ -377,17 +375,3 @@ def normalise(path: Path) -> None:
             # papermill does not copy the template's tags onto the cell it injects
             cell.metadata["tags"] = ["injected-parameters", "remove-cell"]
     nbformat.write(nb, path)
-
-
-def _swap(stage: Path, book_dir: Path) -> None:
-    """Put ``stage`` in place of ``book_dir``; no signal can land between the two renames."""
-    old = book_dir.with_name(f".book-old-{os.getpid()}")
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    try:
-        if book_dir.exists():
-            os.replace(book_dir, old)
-        os.replace(stage, book_dir)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    shutil.rmtree(old, ignore_errors=True)

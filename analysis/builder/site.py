@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.builder import book, latex, pages
+from analysis.builder import book, latex, lifeline, pages, publish
 from analysis.builder.stamps import Stamps
 from analysis.fingerprint import digest
 from analysis.paths import CONFIG_FILE, REQUIREMENTS, TOC_FILE
@@ -153,7 +153,12 @@ def _one_build_at_a_time(root: Path):
     path = root / "_build" / ".site.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        # released when the file is closed, by the kernel too when the holder is killed
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Waiting for another build of this book to finish ({path} is locked)", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
 
@@ -162,7 +167,10 @@ def place_pdf_beside_html(root: Path) -> None:
     pdf, html = pdf_path(root), output_dir(root, "html")
     copy = html / pdf.name
     if pdf.is_file() and html.is_dir() and not (copy.is_file() and copy.read_bytes() == pdf.read_bytes()):
-        shutil.copy2(pdf, copy)
+        # written beside the HTML folder, then renamed into it: never half a PDF in it
+        partial = html.with_name(f".{pdf.name}.next")
+        shutil.copy2(pdf, partial)
+        os.replace(partial, copy)
 
 
 def _toc_file(root: Path, edition: str) -> Path:
@@ -183,25 +191,56 @@ def _jupyter_book(root: Path, edition: str, toc: Path, fresh: bool) -> None:
     command += ["--all"] if fresh else []
     if edition == "pdf":
         command += ["--toc", str(toc.relative_to(root))]
-    _run_logged(command, root, edition, **(_latex_step(root) if edition == "pdf" else {}))
+        _run_logged(command, root, edition, **_latex_step(root))
+        return
+    # Jupyter Book writes <path-output>/_build/html and its doctrees beside it
+    doctrees = root / "_build" / ".doctrees"
+    with _staged_html(root, "_build/html") as (stage, html):
+        if doctrees.is_dir():
+            os.rename(doctrees, html.with_name(".doctrees"))
+        _run_logged([*command, "--path-output", str(stage)], root, edition)
+        os.rename(html.with_name(".doctrees"), doctrees)
 
 
 def _sphinx(root: Path, edition: str, toc: Path, fresh: bool) -> None:
-    from sphinx.cmd.build import main as sphinx_build
-
     spec = EDITIONS[edition]
     conf = sphinx_conf(root)
-    out = output_dir(root, edition)
     doctrees = root / "_build" / f".doctrees-{edition}"
     argv = [*FLAGS, *(["-E"] if fresh else []), "-b", spec.sphinx_builder, "-c", str(conf.parent), "-d", str(doctrees)]
-    argv += ["-D", f"external_toc_path={toc.relative_to(root)}", str(root), str(out)]
+    argv += ["-D", f"external_toc_path={toc.relative_to(root)}", str(root)]
+    if edition == "html":
+        with _staged_html(root) as (_, html):
+            _run_sphinx([*argv, str(html)], root, edition)
+        return
+    out = output_dir(root, edition)
+    _run_sphinx([*argv, str(out)], root, edition)
+    # as jupyter-book does: the Makefile Sphinx's LaTeX builder writes runs latexmk
+    _run_logged(["make", "all-pdf"], root, "pdf-latex", cwd=out, **_latex_step(root))
+
+
+def _run_sphinx(argv: list[str], root: Path, edition: str) -> None:
+    from sphinx.cmd.build import main as sphinx_build
+
     log = _log(root, edition)
     with log.open("w") as fh, contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh), _no_cycle_collection():
         code = sphinx_build(argv)
     _outcome(code, log, edition)
-    if edition == "pdf":
-        # as jupyter-book does: the Makefile Sphinx's LaTeX builder writes runs latexmk
-        _run_logged(["make", "all-pdf"], root, "pdf-latex", cwd=out, **_latex_step(root))
+
+
+@contextlib.contextmanager
+def _staged_html(root: Path, inner: str = ""):
+    """The HTML edition is written into a copy of the published one, which it replaces in
+    one step when complete (``publish``): a killed or failed build leaves the old pages.
+    Yields the staging folder and the HTML folder in it (``inner``, if the tool that writes
+    it names its own subfolder)."""
+    out = output_dir(root, "html")
+    with publish.staging(out) as stage:
+        html = stage / inner
+        if out.is_dir():
+            # with their times: Sphinx rewrites only the pages older than their sources
+            shutil.copytree(out, html, symlinks=True, dirs_exist_ok=True)
+        yield stage, html
+        publish.publish(html, out)
 
 
 @contextlib.contextmanager
@@ -237,7 +276,7 @@ def _run_logged(
 ) -> None:
     log = _log(root, name)
     with log.open("w") as fh:
-        code = subprocess.run(
+        code = lifeline.run(  # the command's whole tree ends with this build
             command,
             cwd=cwd or root,
             env={**os.environ, **(env or {})},
@@ -245,7 +284,7 @@ def _run_logged(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-    _outcome(code.returncode, log, name, tex_log)
+    _outcome(code, log, name, tex_log)
 
 
 def _outcome(code: int, log: Path, name: str, tex_log: Path | None = None) -> None:

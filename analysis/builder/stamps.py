@@ -31,8 +31,12 @@ class Stamps:
         self._steps[step] = {"inputs": key, "outputs": _hashes(outputs), **facts}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self._steps, indent=1, sort_keys=True) + "\n")
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(json.dumps(self._steps, indent=1, sort_keys=True) + "\n")
+            os.replace(tmp, self.path)  # whole or not at all, even on a full disk
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def fact(self, step: str, name: str, default=None):
         return self._steps.get(step, {}).get(name, default)

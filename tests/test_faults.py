@@ -1,0 +1,164 @@
+"""A build killed outright (``kill -9``: a CI timeout, the OOM killer, a closed laptop) leaves
+nothing running and nothing half-written, and the next build recovers by rerunning only
+what is stale; two builds of one book at once survive one of them being killed.
+
+Every case kills a real build of a variant book in a scratch folder at a point it detects
+(a line of the build's output, a file it writes, a process it starts), never after a
+fixed delay. The cases share one book: each edits the data, so that every step is stale,
+and compares the published folders with their versions before the edit and after the
+recovering build.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from faults import MARK, Build, edit_claim_notes, marked, survivors, tree
+
+from analysis.builder import book, lifeline, site
+from analysis.paths import ROOT
+
+NOTEBOOKS = len(book.notebooks(ROOT))
+PDF = site.pdf_path(ROOT).name
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """A variant book with its HTML edition, and the data it is built from."""
+    tmp = tmp_path_factory.mktemp("faults")
+    data, root = tmp / "data", tmp / "book"
+    shutil.copytree(ROOT / "data", data)
+    first = Build(root, data, "--html")  # the PDF is first built by the cases
+    assert first.finish() == 0, first.output
+    return root, data
+
+
+def staging_html(root: Path) -> list[Path]:
+    return list((root / "_build").glob(".html-next-*"))
+
+
+def sphinx_writing(build: Build) -> bool:
+    """A page of the new HTML edition has been written (the staging copy keeps old times)."""
+    return any(
+        page.stat().st_mtime > build.started for stage in staging_html(build.root) for page in stage.rglob("*.html")
+    )
+
+
+def published(root: Path) -> dict[str, dict]:
+    """The published folders' contents; the PDF beside the HTML apart (it follows the PDF edition)."""
+    html = root / "_build" / "html"
+    return {"book/": tree(root / "book"), "_build/html": tree(html, skip=(PDF,)), PDF: tree(html).get(PDF)}
+
+
+# each point, and what detects it
+POINTS = {
+    # the zygote and the forkserver are started before validation; "Data OK" ends it
+    "validating": lambda b: len(b.seen) >= 2 and not b.printed("Data OK"),
+    "notebooks": lambda b: b.printed("Running ") and not b.printed("All notebooks ran"),
+    "sphinx": sphinx_writing,
+    "latex": lambda b: "xelatex" in b.seen.values(),
+}
+# what the build after a kill at each point runs (or skips) before the next point: only what was stale
+RERUN = {
+    "validating": [f"Running {NOTEBOOKS} notebooks"],
+    "notebooks": [f"Running {NOTEBOOKS} notebooks"],
+    "sphinx": [f"All {NOTEBOOKS} notebooks are up to date", "The HTML edition built"],
+    "latex": [f"All {NOTEBOOKS} notebooks are up to date", "The HTML edition is up to date", "The PDF edition built"],
+}
+# how many processes each point must have started, at least, for the case to prove anything
+HELPERS = {
+    "validating": 2,  # the zygote, the forkserver
+    "notebooks": 4,  # the forkserver, the resource tracker, two workers (and their kernels)
+    "sphinx": 2,  # the forkserver and the resource tracker; Sphinx itself runs in the build
+    "latex": 4,  # the guard, make, latexmk, xelatex
+}
+
+
+@pytest.mark.parametrize(
+    "plain, points",
+    [(False, ["validating", "notebooks", "sphinx", "latex"]), (True, ["notebooks", "latex"])],
+    ids=["fast", "plain"],
+)
+def test_a_build_killed_leaves_nothing_running_and_nothing_half_written(built, plain, points):
+    """One edit, then a build killed at each point in turn, each after the build before it
+    was killed at the previous point; then one that completes. Every kill must leave no
+    process behind within 5 s and the published folders old or new, and every build after
+    a kill must rerun just what the kill left stale."""
+    root, data = built
+    flags = ["--html", "--pdf", *(["--plain"] if plain else [])]
+    old = published(root)
+    edit_claim_notes(data, f"{plain} {uuid.uuid4().hex[:8]}")  # never validated before
+    killed, previous = {}, None
+    for point in points:
+        build = Build(root, data, *flags)
+        build.wait_for(lambda: POINTS[point](build), f"{point} point")  # noqa: B023 (called at once)
+        for step in RERUN.get(previous, []):
+            assert build.printed(step), f"after a kill at the {previous} point, expected {step!r}:\n{build.output}"
+        marked = build.marked()
+        assert len(build.seen) >= HELPERS[point] and len(marked) > HELPERS[point], (point, build.seen, marked)
+        build.kill()
+        killed[point] = published(root)
+        left = build.survivors(within=5.0)
+        assert not left, f"still running 5 s after the build was killed at the {point} point: {left}"
+        previous = point
+
+    recovery = Build(root, data, *flags)
+    assert recovery.finish() == 0, recovery.output
+    for step in RERUN[previous]:
+        assert recovery.printed(step), f"after a kill at the {previous} point, expected {step!r}:\n{recovery.output}"
+    assert not recovery.survivors(within=5.0)
+    new = published(root)
+    assert new["book/"] != old["book/"] and new["_build/html"] != old["_build/html"], "the edit changed both"
+    for point, state in killed.items():
+        for folder, files in state.items():
+            assert files in (old[folder], new[folder]), f"{folder} after a kill at the {point} point is a mix"
+    assert not list(root.glob(".book-next-*")) and not staging_html(root), "staging folders must be removed"
+
+
+def test_a_build_killed_holding_the_lock_lets_the_waiting_one_finish(built):
+    """Two builds of one book at once: the first is killed while it holds the editions' lock
+    and the second waits on it; the second then builds them, and the lock is free."""
+    root, data = built
+    edit_claim_notes(data, f"lock {uuid.uuid4().hex[:8]}")
+    first = Build(root, data, "--html", "--pdf")
+    first.wait_for(lambda: bool(staging_html(root)), "HTML edition under way")  # its notebooks are stamped
+    second = Build(root, data, "--html", "--pdf")
+    second.wait_for(lambda: second.printed("Waiting for another build"), "wait on the lock")
+    first.kill()
+    assert not first.survivors(within=5.0)
+
+    assert second.finish() == 0, second.output
+    assert second.printed(f"All {NOTEBOOKS} notebooks are up to date"), second.output
+    assert site.is_current(root, "html") and site.is_current(root, "pdf")
+    with (root / "_build" / ".site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
+    assert not second.survivors(within=5.0)
+
+
+def test_a_guarded_commands_whole_tree_dies_with_the_process_that_ran_it():
+    """Even a grandchild that left the command's session (``setsid``): the guard is a
+    subreaper, so it inherits the orphan and kills it."""
+    mark = uuid.uuid4().hex
+    command = ["sh", "-c", "setsid sleep 300 & sleep 300"]
+    script = f"from analysis.builder import lifeline; lifeline.run({command!r})"
+    runner = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env={**os.environ, MARK: mark})
+    deadline = time.monotonic() + 60
+    while sum("sleep 300" in line for line in marked(mark).values()) < 2:
+        assert time.monotonic() < deadline and runner.poll() is None, marked(mark)
+        time.sleep(0.02)
+    runner.kill()
+    runner.wait()
+    assert not survivors(mark, within=5.0)
+
+
+def test_a_guarded_command_reports_its_exit_status():
+    assert lifeline.run(["sh", "-c", "exit 3"]) == 3
+    assert lifeline.run(["sh", "-c", "kill -TERM $$"]) == 128 + 15  # as a shell reports a signal
