@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 import records
-from helpers import read_rows, snapshot, write_rows
+from helpers import read_rows, register_entries, snapshot, visible_text, write_rows
 
 from analysis import load
+from analysis.builder import latex, site
 from analysis.builder.release import ReleaseError, cut
+from analysis.chapters import receipt, register, revisions
 from analysis.data import releases as rel
 from analysis.data.problems import DataError
+from analysis.paths import ROOT
+from analysis.text.prose import counted, long_day
 
 FIRST = ("1.0.0", "2025-05-04", "The first release.")
 
@@ -151,3 +156,64 @@ def test_any_record_can_be_released_then_corrected(tmp_path, seed):
     assert first in set(ds.retired["claim_id"])
     assert rel.history(data)[("claims", first)] == [("1.0.0", "added"), ("1.0.1", "retired")]
     assert rel.unreleased(data) == []
+
+
+def test_the_revisions_page_and_the_register_show_each_release_from_the_snapshots(tmp_path):
+    data, archive = released(tmp_path)
+    edit(data, "claims.csv", "C002", notes="Reread.", status="corrected", status_note="corrected 2025-05-10: reread")
+    cut("1.0.1", "2025-05-10", "A correction.", data_dir=data, archive_dir=archive)
+    edit(data, "claims.csv", "C003", status="retired", status_note="retired 2025-05-11: a duplicate")
+    edit(data, "events.csv", "E001", description="Reworded.")
+    cut("1.0.2", "2025-05-11", "A retirement.", {"E001": "clearer words"}, data_dir=data, archive_dir=archive)
+    ds = load(data, archive, cache=False)
+    page = revisions.revisions(ds)
+    newest_first = [page.index(f"**Release {v}**") for v in (r"1\.0\.2", r"1\.0\.1", r"1\.0\.0")]
+    assert newest_first == sorted(newest_first)
+    first = page[newest_first[2] :]
+    n_claims, n_events = len(ds.claims) + len(ds.retired), len(ds.events)
+    assert f"{counted(n_claims, 'claim')} and {counted(n_events, 'event')}" in first.replace("\\", "")
+    correction = page[newest_first[1] : newest_first[2]]
+    assert "[C002](#c002)\n  - notes\n  - —\n  - Reread\\.\n  - corrected 2025\\-05\\-10\\: reread" in correction
+    retirement = page[newest_first[0] : newest_first[1]]
+    assert "[C003](#c003)" not in retirement  # a retired claim has no register entry to link
+    assert "claim C003\n  - retired\n  - retired 2025\\-05\\-11\\: a duplicate" in retirement
+    assert "event [E001](#e001)\n  - description\n  - North Korea said so\\.\n  - Reworded\\.\n  - clearer words" in (
+        retirement
+    )
+    assert "Not yet released" not in page
+    assert revisions.current(ds) == r"*This book is built from release 1\.0\.2 of 11 May 2025 of the data package.*"
+    entries = {e["label"]: e for e in register_entries(register.claim_entries(ds))}
+    assert dict(entries["c002"]["fields"])["Released"] == ["first in 1.0.0; corrected in 1.0.1"]
+    assert dict(entries["c001"]["fields"])["Released"] == ["first in 1.0.0"]
+    assert receipt.values(data)["receipt_release"] == "1.0.2 of 11 May 2025"
+    assert latex.data_version(data).startswith("release 1.0.2 of 11 May 2025, SHA-256 ")
+    edit(data, "claims.csv", "C001", notes="Later.", status="corrected", status_note="corrected 2025-06-01: later")
+    ds = load(data, archive, cache=False)
+    assert r"**Not yet released**: changed since 1\.0\.2." in revisions.revisions(ds)
+    assert latex.data_version(data).startswith("release 1.0.2 of 11 May 2025 (with changes not yet released)")
+
+
+def test_a_record_never_released_says_so(tmp_path):
+    data, archive = records.write(tmp_path / "record", records.scenario("one_troop_figure"))
+    ds = load(data, archive, cache=False)
+    assert revisions.revisions(ds) == "*No release yet.*"
+    assert "not been released" in revisions.current(ds)
+    entry = register_entries(register.claim_entries(ds))[0]
+    assert dict(entry["fields"])["Released"][0].startswith("not yet")
+    assert latex.data_version(data).startswith("unreleased, data of 4 May 2025")
+
+
+@pytest.fixture(scope="module")
+def html():
+    site.build(ROOT, "html")
+    return site.output_dir(ROOT, "html")
+
+
+def test_the_built_revisions_page_shows_every_release_of_the_record(html):
+    shown = " ".join(visible_text((html / "book" / "revisions.html").read_text(encoding="utf-8")).split())
+    for release in rel.releases(ROOT / "data"):
+        assert f"Release {release.version}, {long_day(pd.Timestamp(release.date))}." in shown
+        assert " ".join(release.description.split()) in shown
+    assert f"built from release {rel.label(ROOT / 'data')}" in shown
+    register_page = visible_text((html / "book" / "register.html").read_text(encoding="utf-8"))
+    assert f"first in {rel.releases(ROOT / 'data')[0].version}" in register_page

@@ -165,9 +165,7 @@ def releases(data_dir: Path) -> list[Release]:
     for row in rows:
         tables = read_tables(snapshot_dir(data_dir, row["version"]), package)
         changes = diff(previous, tables) if previous is not None else []
-        notes = {
-            (c["table"], c["id"]): c.get("note") or "" for c in change_rows if c["version"] == row["version"]
-        }
+        notes = {(c["table"], c["id"]): c.get("note") or "" for c in change_rows if c["version"] == row["version"]}
         out.append(Release(row["version"], row["date"], row["description"], changes, notes))
         previous = tables
     return out
