@@ -217,3 +217,12 @@ def test_the_built_revisions_page_shows_every_release_of_the_record(html):
     assert f"built from release {rel.label(ROOT / 'data')}" in shown
     register_page = visible_text((html / "book" / "register.html").read_text(encoding="utf-8"))
     assert f"first in {rel.releases(ROOT / 'data')[0].version}" in register_page
+
+
+def test_a_long_value_is_shown_around_its_change_not_cut_before_it():
+    before = "An unchanged opening sentence. " * 10 + "The old ending."
+    after = "An unchanged opening sentence. " * 10 + "The new ending, and more."
+    shown_before, shown_after = revisions.around_change(before, after)
+    assert shown_before.endswith("The old ending.") and shown_after.endswith("The new ending, and more.")
+    assert shown_before.startswith("…") and len(shown_after) < len(after)
+    assert revisions.around_change("short", "shorter") == ("short", "shorter")

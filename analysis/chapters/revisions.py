@@ -10,6 +10,8 @@ than listed. Changes made since the last release are shown apart, as not yet rel
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
 from analysis.chapters.register import listed
@@ -25,8 +27,10 @@ NOUNS = {"sources": "article", "claims": "claim", "events": "event"}
 IN_REGISTER = {"claims", "events"}
 # The fields that describe a claim's change rather than being the change
 DESCRIBING = {"status", "status_note"}
-# A value before or after, in a table cell: a quote can be long
+# A value before or after, in a table cell: a quote can be long, so a long one is shown
+# around what changed, with this many characters of what did not on either side
 VALUE_CHARACTERS = 160
+CONTEXT = 40
 
 
 def current(ds) -> str:
@@ -62,7 +66,7 @@ def _first(ds, release: rel.Release) -> str:
     retired = sum(r.get("status") == "retired" for r in rows["claims"].values())
     if retired:
         counts["claims"] += f" ({number(retired)} of them retired)"
-    return f"The first release: {text(joined(list(counts.values())))}."
+    return f"It held {text(joined(list(counts.values())))}."
 
 
 def _changes(ds, changes: list[rel.Change], notes: dict) -> str:
@@ -110,10 +114,25 @@ def _corrected_rows(ds, c: rel.Change, notes: dict) -> list[list[str]]:
     why = text(_why(c, notes))
     if not fields:  # only its description changed
         return [[_row(ds, c), "—", "—", "—", why]]
-    return [
-        [_row(ds, c), text(name), text(shortened(before, VALUE_CHARACTERS)), text(shortened(after, VALUE_CHARACTERS)), why]
-        for name, before, after in fields
-    ]
+    return [[_row(ds, c), text(name), *map(text, around_change(before, after)), why] for name, before, after in fields]
+
+
+def around_change(before: str, after: str) -> tuple[str, str]:
+    """``before`` and ``after`` as a table shows them: whole when short, otherwise the part
+    that differs with some context, an ellipsis marking what is left out (a cut at a fixed
+    length could hide the very change)."""
+    if max(len(before), len(after)) <= VALUE_CHARACTERS:
+        return before, after
+    head = len(os.path.commonprefix([before, after]))
+    tail = len(os.path.commonprefix([before[head:][::-1], after[head:][::-1]]))
+    start = max(0, head - CONTEXT)
+
+    def cut(value: str) -> str:
+        end = min(len(value), len(value) - tail + CONTEXT)
+        middle = shortened(value[start:end], VALUE_CHARACTERS)
+        return ("…" if start else "") + middle + ("…" if end < len(value) else "")
+
+    return cut(before), cut(after)
 
 
 def _why(c: rel.Change, notes: dict) -> str:
