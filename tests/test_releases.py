@@ -226,3 +226,19 @@ def test_a_long_value_is_shown_around_its_change_not_cut_before_it():
     assert shown_before.endswith("The old ending.") and shown_after.endswith("The new ending, and more.")
     assert shown_before.startswith("…") and len(shown_after) < len(after)
     assert revisions.around_change("short", "shorter") == ("short", "shorter")
+
+
+def test_the_release_command_names_every_reason_and_changes_nothing(tmp_path, capsys):
+    from analysis.builder.cli import main
+
+    data, archive = released(tmp_path)
+    edit(data, "events.csv", "E001", description="Reworded.")
+    before = snapshot(data)
+    args = ["release", "--data-dir", str(data), "--archive-dir", str(archive), "--date", "2025-05-10"]
+    assert main([*args, "--version", "1.1", "--description", "Reworded."]) == 1
+    err = capsys.readouterr().err
+    assert "'1.1' is not a semantic version" in err and "--note E001=" in err and "nothing was changed" in err
+    assert "Traceback" not in err and snapshot(data) == before
+    assert main([*args, "--version", "1.0.1", "--description", "Reworded.", "--note", "E001=clearer"]) == 0
+    assert "Release 1.0.1: 1 events corrected" in capsys.readouterr().out
+    assert read_rows(data / "releases.csv")[-1]["version"] == "1.0.1"
