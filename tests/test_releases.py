@@ -122,6 +122,11 @@ def test_new_articles_make_a_minor_release(tmp_path):
     assert ("sources", "article002") in added
     assert {i for t, i in added if t == "claims"} == new_claims
     assert all(c.change == "added" for c in made.changes)
+    page = revisions.revisions(ds)
+    added = page[page.index(r"**Release 1\.1\.0**") : page.index(r"**Release 1\.0\.0**")]
+    claims = ", ".join(f"[{i}](#{i.lower()})" for i in sorted(new_claims))
+    assert f"Added: one article {{cite:p}}`article002`; {counted(len(new_claims), 'claim')} ({claims})" in added
+    assert "Corrected" not in added and "Retired" not in added
 
 
 def test_a_retired_claim_is_retired_in_the_release_and_a_deleted_one_is_refused(tmp_path):
