@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,6 +14,8 @@ import pytest
 from helpers import read_rows, set_cell, snapshot, write_rows
 
 from analysis import load
+from analysis.builder.release import cut
+from analysis.data import releases as rel
 from analysis.data.problems import CODES, DataError
 from analysis.data.vocabulary import KILLED
 from analysis.paths import ROOT
@@ -296,6 +300,93 @@ def one_side_left(data_dir: Path) -> None:
             seen = True
         kept.append(q)
     write_rows(data_dir / "disagreement_quotes.csv", kept)
+
+
+# The releases: a correction released after the record's last release, then the changelog
+# or the snapshots corrupted. Rows are counted from the record's own changelog, so a
+# release added to the data moves them with it.
+RELEASES = read_rows(ROOT / "data" / "releases.csv")
+NEW_RELEASE_ROW = len(RELEASES) + 2  # the spreadsheet row of the release the cases add
+NEW_CHANGE_ROW = len(read_rows(ROOT / "data" / "release_changes.csv")) + 2
+
+
+def _next_patch() -> str:
+    return rel.next_version(RELEASES[-1]["version"], "patch")
+
+
+def released_event_correction(data_dir: Path) -> str:
+    """Reword the first event's description and release it as the next patch; its version."""
+    set_cell(data_dir, "events.csv", 0, "description", "Reworded by a curator.")
+    version = _next_patch()
+    first = read_rows(data_dir / "events.csv")[0]["event_id"]
+    cut(version, RELEASES[-1]["date"], "A reworded event.", {first: "reworded"}, data_dir=data_dir)
+    return version
+
+
+def _edit_rows(path: Path, edit) -> None:
+    header = next(csv.reader(path.open(encoding="utf-8")))
+    write_rows(path, edit(read_rows(path)), header)
+
+
+def release_date_before_the_last(data_dir: Path) -> None:
+    released_event_correction(data_dir)
+    set_cell(data_dir, "releases.csv", NEW_RELEASE_ROW - 2, "date", "2000-01-01")
+
+
+def release_without_changes(data_dir: Path) -> None:
+    version = _next_patch()
+    shutil.copytree(rel.snapshot_dir(data_dir, RELEASES[-1]["version"]), rel.snapshot_dir(data_dir, version))
+    _edit_rows(
+        data_dir / "releases.csv",
+        lambda rows: [*rows, {"version": version, "date": "2030-01-01", "description": "Nothing."}],
+    )
+    _set_package_version(data_dir, version)
+
+
+def _set_package_version(data_dir: Path, version: str) -> None:
+    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    package["version"] = version
+    (data_dir / "datapackage.json").write_text(json.dumps(package, indent=2) + "\n", encoding="utf-8")
+
+
+def correction_released_as_a_minor(data_dir: Path) -> None:
+    patch = released_event_correction(data_dir)
+    minor = rel.next_version(RELEASES[-1]["version"], "minor")
+    for name in ("releases.csv", "release_changes.csv"):
+        _edit_rows(
+            data_dir / name,
+            lambda rows: [{**r, "version": minor if r["version"] == patch else r["version"]} for r in rows],
+        )
+    rel.snapshot_dir(data_dir, patch).rename(rel.snapshot_dir(data_dir, minor))
+    _set_package_version(data_dir, minor)
+
+
+def released_change_left_out_of_the_changelog(data_dir: Path) -> None:
+    released_event_correction(data_dir)
+    _edit_rows(data_dir / "release_changes.csv", lambda rows: rows[:-1])
+
+
+def changelog_names_a_claim_that_did_not_change(data_dir: Path) -> None:
+    version = released_event_correction(data_dir)
+    claim = read_rows(data_dir / "claims.csv")[0]["claim_id"]
+    row = {"version": version, "table": "claims", "id": claim, "change": "corrected", "note": ""}
+    _edit_rows(data_dir / "release_changes.csv", lambda rows: [*rows, row])
+
+
+def released_correction_note_blanked(data_dir: Path) -> None:
+    released_event_correction(data_dir)
+    _edit_rows(data_dir / "release_changes.csv", lambda rows: [*rows[:-1], {**rows[-1], "note": ""}])
+
+
+def released_claim_deleted(data_dir: Path) -> None:
+    linked = {q["claim_id"] for q in read_rows(data_dir / "disagreement_quotes.csv")}
+    rows = read_rows(data_dir / "claims.csv")
+    gone = next(r["claim_id"] for r in reversed(rows) if r["claim_id"] not in linked)
+    write_rows(data_dir / "claims.csv", [r for r in rows if r["claim_id"] != gone])
+
+
+def last_snapshot_deleted(data_dir: Path) -> None:
+    shutil.rmtree(rel.snapshot_dir(data_dir, RELEASES[-1]["version"]))
 
 
 CASES = [
@@ -653,6 +744,69 @@ CASES = [
     pytest.param(
         bib_entry_emptied, "references.bib", None, TARGET, "bib-entry-incomplete", id="bib entry scaffold left empty"
     ),
+    # the releases
+    pytest.param(
+        lambda d: _set_package_version(d, "9.9.9"),
+        "datapackage.json",
+        None,
+        "version",
+        "release-version-mismatch",
+        id="package version not the last release's",
+    ),
+    pytest.param(
+        last_snapshot_deleted,
+        "releases.csv",
+        NEW_RELEASE_ROW - 1,
+        "version",
+        "release-snapshot-missing",
+        id="snapshot gone",
+    ),
+    pytest.param(
+        release_date_before_the_last,
+        "releases.csv",
+        NEW_RELEASE_ROW,
+        "date",
+        "release-date-order",
+        id="release dated back",
+    ),
+    pytest.param(
+        release_without_changes, "releases.csv", NEW_RELEASE_ROW, "version", "release-empty", id="release of nothing"
+    ),
+    pytest.param(
+        correction_released_as_a_minor,
+        "releases.csv",
+        NEW_RELEASE_ROW,
+        "version",
+        "release-version-semver",
+        id="correction released as a minor",
+    ),
+    pytest.param(
+        released_change_left_out_of_the_changelog,
+        "releases.csv",
+        NEW_RELEASE_ROW,
+        "version",
+        "release-change-undescribed",
+        id="released change not in the changelog",
+    ),
+    pytest.param(
+        changelog_names_a_claim_that_did_not_change,
+        "release_changes.csv",
+        NEW_CHANGE_ROW + 1,
+        "id",
+        "release-change-unfounded",
+        id="changelog names an unchanged claim",
+    ),
+    pytest.param(
+        released_correction_note_blanked,
+        "release_changes.csv",
+        NEW_CHANGE_ROW,
+        "note",
+        "release-note-missing",
+        id="event correction without a note",
+    ),
+    pytest.param(
+        released_claim_deleted, "claims.csv", None, "claim_id", "released-claim-removed", id="released claim deleted"
+    ),
 ]
 # Codes about a folder rather than the data in it have their own tests below; codes about
 # the archive's files need a scratch archive, and have theirs in tests/test_curation.py.
@@ -761,4 +915,14 @@ def test_descriptor_is_a_valid_frictionless_package():
     report = Package(str(ROOT / "data" / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     names = [r["name"] for r in json.loads((ROOT / "data" / "datapackage.json").read_text())["resources"]]
-    assert {"sources", "claims", "events", "disagreements", "disagreement_quotes", "metrics", "claimants"} == set(names)
+    assert {
+        "sources",
+        "claims",
+        "events",
+        "disagreements",
+        "disagreement_quotes",
+        "metrics",
+        "claimants",
+        "releases",
+        "release_changes",
+    } == set(names)

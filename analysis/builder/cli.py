@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis validate``, ``build``, ``serve`` and ``add-source``."""
+"""Command line: ``python -m analysis validate``, ``build``, ``serve``, ``add-source`` and ``release``."""
 
 from __future__ import annotations
 
@@ -51,6 +51,22 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--id", default=None, help="its source_id and BibTeX key, e.g. kim2025 (default: sourceNNN)")
     a.add_argument("--data-dir", default=None, help="data folder (default: data/)")
     a.add_argument("--archive-dir", default=None, help="archived articles (default: $ARCHIVE_DIR or ../shared/sources)")
+    r = sub.add_parser(
+        "release",
+        help="cut a release: the changelog entry and a snapshot of the tables; refused when a change is not described",
+    )
+    r.add_argument("--version", required=True, help="the release's semantic version, e.g. 1.0.1")
+    r.add_argument("--date", required=True, help="the release's day, YYYY-MM-DD")
+    r.add_argument("--description", required=True, help="what the release is, in a sentence or two")
+    r.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        metavar="ID=TEXT",
+        help="what changed in a corrected or removed row other than a claim, and why (repeatable)",
+    )
+    r.add_argument("--data-dir", default=None, help="data folder (default: data/)")
+    r.add_argument("--archive-dir", default=None, help="archived articles (default: $ARCHIVE_DIR or ../shared/sources)")
     return top
 
 
@@ -58,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "add-source":
         return _add_source(args)
+    if args.command == "release":
+        return _release(args)
 
     from analysis import paths
     from analysis.builder.diskfull import DiskFull
@@ -139,6 +157,22 @@ def _add_source(args) -> int:
         print(f"add-source: {err}; nothing was changed", file=sys.stderr)
         return 1
     print(added.report(Path(args.data_dir) if args.data_dir else paths.DATA_DIR))
+    return 0
+
+
+def _release(args) -> int:
+    from analysis.builder.release import ReleaseError, cut, parse_notes
+    from analysis.data.problems import DataError
+
+    try:
+        made = cut(args.version, args.date, args.description, parse_notes(args.note), args.data_dir, args.archive_dir)
+    except ReleaseError as err:
+        print(f"{err}\nnothing was changed", file=sys.stderr)
+        return 1
+    except DataError as err:
+        print(f"release refused: the data does not validate\n{err}", file=sys.stderr)
+        return 1
+    print(made.report())
     return 0
 
 

@@ -7,7 +7,7 @@ article's last possible publication day). The LaTeX step runs with it as
 date and document ID on every build, and the same data gives the same PDF, byte for byte.
 
 As a Sphinx extension (``sphinx.extra_extensions`` in ``_config.yml``) this module gives
-the LaTeX preamble ``\\reportdataversion`` (that date and a hash of the data package), which
+the LaTeX preamble ``\\reportdataversion`` (the data package's release and a hash of its files), which
 the title page prints, and makes Sphinx's own ``\\date`` that date, not the build day.
 """
 
@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from analysis.data import releases
 from analysis.fingerprint import data_hash
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -40,9 +41,16 @@ def environment(data_dir: Path) -> dict[str, str]:
 
 
 def data_version(data_dir: Path) -> str:
-    """'4 May 2025, SHA-256 1a2b3c4d5e6f': the data's date and the start of a hash of its files."""
-    when = data_date(data_dir)
-    return f"{when.day} {when:%B %Y}, SHA-256 {data_hash(data_dir)[:12]}"
+    """'release 1.0.1 of 10 May 2025, SHA-256 1a2b3c4d5e6f': the data package's release
+    (``releases.label``) and the start of a hash of its files; a record never released is
+    named by the data's date."""
+    release = releases.label(data_dir)
+    if release == "unreleased":
+        when = data_date(data_dir)
+        release = f"unreleased, data of {when.day} {when:%B %Y}"
+    else:
+        release = f"release {release}"
+    return f"{release}, SHA-256 {data_hash(data_dir)[:12]}"
 
 
 def _declare(app, config) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.data.checks.archive import archive_name, sha256_text
+from analysis.data.releases import CHANGELOG
 
 FILES = ["sources", "claimants", "metrics", "claims", "events", "disagreements", "disagreement_quotes"]
 
@@ -91,6 +92,10 @@ def generate(out_dir: Path, factor: int = 100, data_dir: Path = paths.DATA_DIR, 
         _write(data_out / f"{name}.csv", rows, list(tables[name][0]))
     descriptor = json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["name"] += f"-synthetic-x{factor}"
+    # a record of its own, never released: its changelog is empty
+    for resource in descriptor["resources"]:
+        if resource["name"] in CHANGELOG:
+            _write(data_out / resource["path"], [], [f["name"] for f in resource["schema"]["fields"]])
     (data_out / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     (data_out / paths.BIBLIOGRAPHY).write_text("\n".join(bib), encoding="utf-8")
     return data_out, archive_out

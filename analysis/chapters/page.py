@@ -47,6 +47,7 @@ CHAPTERS = {
         Chapter("sources"),
         Chapter("method"),
         Chapter("register"),
+        Chapter("revisions"),
     )
 }
 # The chapters of estimates, in the book's order: the summary ranges their metrics.

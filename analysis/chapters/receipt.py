@@ -1,5 +1,5 @@
 """The reproducibility receipt: what a reader needs to rebuild the book and get the same
-numbers: the data package's content hash, the parameters the notebooks ran with, and
+numbers: the data package's release and content hash, the parameters the notebooks ran with, and
 the versions of the software that ran them.
 
 Nothing in it comes from the clock: the same inputs give the same receipt, byte for byte.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import platform
 from importlib.metadata import version
 
+from analysis.data.releases import label
 from analysis.fingerprint import data_hash
 from analysis.text.markup import table, text
 
@@ -26,6 +27,7 @@ def versions() -> dict[str, str]:
 def values(data_dir, as_of: str = "", claimants: list[str] | None = None) -> dict[str, str]:
     """The receipt as strings, keyed for myst-nb ``glue`` (the PDF's front page pastes them)."""
     return {
+        "receipt_release": label(data_dir),
         "receipt_data_hash": data_hash(data_dir),
         "receipt_as_of": as_of or "none (every claim and event)",
         "receipt_claimants": ", ".join(claimants) if claimants else "none (every claimant)",
@@ -35,6 +37,7 @@ def values(data_dir, as_of: str = "", claimants: list[str] | None = None) -> dic
 
 def markdown(receipt: dict[str, str]) -> str:
     rows = [
+        ["Data release", text(receipt["receipt_release"])],
         ["Data package, SHA-256", f"`{receipt['receipt_data_hash']}`"],
         ["Parameter `as_of`", text(receipt["receipt_as_of"])],
         ["Parameter `claimants`", text(receipt["receipt_claimants"])],

@@ -4,7 +4,8 @@ An entry gathers everything the dataset holds about one row: the figure and how 
 article printed it, who claimed it and in what words, what the metric counts, the
 verbatim quote and its article, when it was stated and what period it covers (with the
 precision and the reasoning of each dating), the curator's notes, the other articles
-reporting the same thing, and every disagreement the row takes part in.
+reporting the same thing, every disagreement the row takes part in, and its history across
+the data package's releases (first released in, corrected in).
 
 The entries reach the book as data, not as Markdown: one JSON line per entry inside a
 ``register-entries`` directive, which ``analysis.builder.entries`` turns into docutils
@@ -24,6 +25,7 @@ import json
 import pandas as pd
 
 from analysis.compute.estimates import claims_with_vocab
+from analysis.data import releases
 from analysis.data.numbers import as_printed
 from analysis.data.values import figure_text, number, when_text
 from analysis.data.vocabulary import DISAGREEMENT_KINDS, claimant_kind, qualifier_words
@@ -54,7 +56,8 @@ def claim_entries(ds) -> str:
     reported = _same_report(claims, ["claimant", "subject", "metric", "value_low", "value_high"], "claim_id")
     shown = claims[claims["claim_id"].isin(ids)]
     sides = _sides(ds, set(shown["claim_id"]), ids)
-    entries = [_claim_entry(c, sides, reported, ids) for c in shown.to_dict("records")]
+    history = releases.history(ds.data_dir)
+    entries = [_claim_entry(c, sides, reported, ids, history) for c in shown.to_dict("records")]
     return _cap_note(len(shown), len(claims), "claims") + _container(entries)
 
 
@@ -67,7 +70,8 @@ def event_entries(ds) -> str:
     same_event = _same_report(events, ["event_key"], "event_id")
     shown = events[events["event_id"].isin(ids)]
     sides = _sides(ds, set(shown["event_id"]), ids)
-    entries = [_event_entry(e, sides, same_event, ids) for e in shown.to_dict("records")]
+    history = releases.history(ds.data_dir)
+    entries = [_event_entry(e, sides, same_event, ids, history) for e in shown.to_dict("records")]
     return _cap_note(len(shown), len(events), "events") + _container(entries)
 
 
@@ -80,7 +84,7 @@ def _cap_note(shown: int, total: int, what: str) -> str:
     )
 
 
-def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str]) -> dict:
+def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str], history: dict) -> dict:
     figure = figure_text(c["value_low"], c["value_high"], c["qualifier"])
     values = [v for v in (c["value_low"], c["value_high"]) if pd.notna(v)]
     printed = as_printed(str(c["quote"]), values) if values else ""
@@ -104,11 +108,12 @@ def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str]) -> dict
         ("Period covered", [_dating(c["period_start"], c["period_end"], c["period_precision"], c["period_basis"])]),
     ]
     fields += _optional(c, sides, reported.get(c["claim_id"], []), "claim_id", listed)
+    fields.append(("Released", [released_in(history.get(("claims", c["claim_id"])))]))
     title = f"{c['claim_id']} · {figure} · {c['metric_label']}"
     return _entry(c["claim_id"], title, fields)
 
 
-def _event_entry(e: dict, sides: dict, same_event: dict, listed: set[str]) -> dict:
+def _event_entry(e: dict, sides: dict, same_event: dict, listed: set[str], history: dict) -> dict:
     fields = [
         ("Event", [flat(e["description"])]),
         ("Actor", [f"{flat(e['actor'])} ({flat(str(e['category']).replace('_', ' '))})"]),
@@ -117,8 +122,19 @@ def _event_entry(e: dict, sides: dict, same_event: dict, listed: set[str]) -> di
         ("Dated", [_dating(e["date_start"], e["date_end"], e["date_precision"], e["date_basis"])]),
     ]
     fields += _optional(e, sides, same_event.get(e["event_id"], []), "event_id", listed)
+    fields.append(("Released", [released_in(history.get(("events", e["event_id"])))]))
     title = f"{e['event_id']} · {when_text(e['date_start'], e['date_end'], e['date_precision'])} · {e['actor']}"
     return _entry(e["event_id"], title, fields)
+
+
+def released_in(steps: list[tuple[str, str]] | None) -> str:
+    """A row's history across the releases (``releases.history``): 'first in 1.0.0;
+    corrected in 1.0.1'."""
+    if not steps:
+        return "not yet: added since the last release (see Revisions)"
+    return "; ".join(
+        f"first in {version}" if change == "added" else f"{change} in {version}" for version, change in steps
+    )
 
 
 def _optional(row: dict, sides: dict, others: list[str], id_field: str, listed: set[str]) -> list[tuple]:

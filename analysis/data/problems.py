@@ -68,6 +68,16 @@ CODES = {
     "bib-entry-incomplete": "an entry in references.bib lacks an author or key, a title or a year",
     "disagreement-link": "a disagreement quote's claim or event comes from another article",
     "disagreement-sides": "a disagreement quotes fewer sides than its kind needs",
+    # the releases (analysis.data.checks.releases)
+    "release-version-mismatch": "datapackage.json's version is not the last release's",
+    "release-snapshot-missing": "a release has no snapshot of its tables under releases/<version>/",
+    "release-date-order": "a release is dated before the release it follows",
+    "release-empty": "a release's tables are the same as the previous release's",
+    "release-version-semver": "a release's version is not the next patch, minor or major one its changes call for",
+    "release-change-undescribed": "a release changed a row that release_changes.csv does not list",
+    "release-change-unfounded": "release_changes.csv names a change its release did not make",
+    "release-note-missing": "a change that needs a note (a corrected or removed row other than a claim) has none",
+    "released-claim-removed": "a released claim's row was deleted instead of retired",
 }
 
 

@@ -2,7 +2,8 @@
 
 Each check returns a list of ``Problem``; ``run_all`` runs them all, by subject: the figures
 and words of claims (``figures``), dates (``dates``), the archive (``archive``) and what rows
-refer to (``references``)."""
+refer to (``references``), and the changelog
+against the releases' snapshots (``releases``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from analysis.data.checks.references import (
     check_disagreement_sides,
     check_event_keys,
 )
+from analysis.data.checks.releases import check_releases
 from analysis.data.problems import Problem
 
 
@@ -39,6 +41,7 @@ def run_all(ds) -> list[Problem]:
         check_bibliography,
         check_disagreement_links,
         check_disagreement_sides,
+        check_releases,
     ):
         problems += check(ds)
     return problems
