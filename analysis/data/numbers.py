@@ -1,4 +1,9 @@
-"""Read the figures printed in a quote, as digits ("14,000") or words ("ninety-two")."""
+"""Read the figures printed in a quote, as digits ("14,000") or words ("ninety-two").
+
+Digits are read in any script (``\\d`` is Unicode's), and a group of thousands may also be set
+off by a space, a no-break space or a thin space, as Russian and Ukrainian print them ("14 000").
+Such a run is read both ways ("24 100" is 24,100, and also 24 and 100): an English quote may
+set two numbers side by side, and a check that a figure is printed loses nothing by it."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ UNIT_WORDS = tuple(
 _UNITS = {w: i for i, w in enumerate(UNIT_WORDS)}
 _TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _DIGITS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\d,.])\d+(?![\d,]\d)")
+_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,.]?\d)")
 _WORDS = re.compile(
     r"\b(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(list(_UNITS)[1:10]) + r"))?"
     r"|(" + "|".join(_UNITS) + r"))\b",
@@ -22,6 +28,7 @@ _WORDS = re.compile(
 def figures_in(text: str) -> list[tuple[int, int, int]]:
     """Every whole number written in ``text`` as (start, end, value), in reading order."""
     found = [(m.start(), m.end(), int(m.group().replace(",", ""))) for m in _DIGITS.finditer(text)]
+    found += [(m.start(), m.end(), int(re.sub(r"\D", "", m.group()))) for m in _SPACED.finditer(text)]
     for m in _WORDS.finditer(text):
         tens, unit, single = (g.lower() if g else g for g in m.groups())
         value = _UNITS[single] if single else _TENS[tens] + (_UNITS[unit] if unit else 0)

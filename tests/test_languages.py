@@ -1,0 +1,241 @@
+"""Quotes in other languages: the original, checked verbatim against the archive, with its BCP 47
+tag, an English translation and its translator; the book shows both, the original marked with
+its language (HTML ``lang``) and set in a font that has its glyphs (PDF).
+
+The proof is a generated record (tests/records.py, scenario ``languages``): an English, a Korean
+and a Russian article, whose archived texts print the Korean and Russian quotes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import records
+from helpers import pdf_text, read_rows, register_entries, set_cell, write_rows
+
+from analysis import load
+from analysis.builder import entries, pipeline, site
+from analysis.chapters import register, sources
+from analysis.data import languages
+from analysis.data.checks.archive import sha256_text
+from analysis.data.numbers import numbers_in
+from analysis.data.problems import DataError
+from analysis.text.markup import in_language
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+# ----------------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(
+    ("tag", "valid", "canonical", "english"),
+    [
+        ("ko", True, "ko", False),
+        ("ru", True, "ru", False),
+        ("en-GB", True, "en-GB", True),
+        ("KO", True, "ko", False),
+        ("kor", True, "ko", False),  # BCP 47 takes ISO 639-1's two letters where there are two
+        ("ko_KR", True, "ko-KR", False),
+        ("korean", False, None, None),
+        ("x", False, None, None),
+        ("12", False, None, None),
+    ],
+)
+def test_tags_are_read_as_bcp_47(tag, valid, canonical, english):
+    assert languages.is_valid(tag) is valid
+    if valid:
+        assert languages.canonical(tag) == canonical
+        assert languages.is_book_language(tag) is english
+
+
+def test_an_empty_tag_is_english_and_languages_have_english_names():
+    assert languages.tag_of(None) == languages.tag_of("") == "en"
+    assert [languages.name(t) for t in ("ko", "ru", "uk")] == ["Korean", "Russian", "Ukrainian"]
+
+
+def test_figures_are_read_in_any_script_and_russian_grouping():
+    assert 14000 in numbers_in("около 14\u00a0000 северокорейских военных")
+    assert {10000, 12000} <= numbers_in("от 10 000 до 12\u202f000")
+    assert 14 in numbers_in("١٤ جنديا")  # Arabic-Indic digits
+    # two English numbers side by side are still read apart
+    assert {24, 100} <= numbers_in("On April 24 100 soldiers crossed")
+    # Korean myriads are words: not read as digits (the translation is checked instead)
+    assert 14000 not in numbers_in("약 1만 4천 명")
+
+
+def test_a_span_in_another_language_is_marked_and_escaped():
+    assert in_language("*x*", "en") == "\\*x\\*"
+    assert in_language("김정은 [1]", "ko") == "[김정은 \\[1\\]]{.language-ko}"
+    with pytest.raises(ValueError):
+        in_language("x", "ko} {.evil")
+
+
+def test_a_lang_part_becomes_an_inline_node_of_its_language():
+    node = entries.entry_fields(fields=[["Quote", ["“", {"lang": ["ru", "около 14 000"]}, "”"]]])
+    built = entries.field_list(node)
+    (span,) = [n for n in built.findall() if getattr(n, "get", None) and "language-ru" in n.get("classes", [])]
+    assert span.astext() == "около 14 000"
+    assert built.astext() == "Quote\n\n“около 14 000”"
+
+
+# ----------------------------------------------------------------------------- the generated record
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> tuple[Path, Path]:
+    return records.write(tmp_path_factory.mktemp("languages") / "record", records.scenario("languages"))
+
+
+@pytest.fixture(scope="module")
+def ds(written):
+    return load(*written, cache=False)
+
+
+def test_the_record_validates_with_korean_and_russian_quotes_in_their_archive(ds):
+    by_lang = ds.claims.groupby(ds.claims["quote_lang"].fillna("en"))["claim_id"].count().to_dict()
+    assert by_lang == {"en": 1, "ko": 3, "ru": 3}
+    for table in (ds.claims, ds.events):
+        for row in table.to_dict("records"):
+            text = (ds.archive_dir / _archive_file(ds, row["source_id"])).read_text(encoding="utf-8")
+            assert row["quote"] in text
+            script = {"ko": HANGUL, "ru": CYRILLIC}.get(languages.tag_of(row["quote_lang"]))
+            if script:
+                assert script.search(row["quote"]) and not script.search(row["quote_translation"])
+                assert row["translated_by"] == records.TRANSLATOR
+
+
+def _archive_file(ds, source_id: str) -> str:
+    return ds.sources.set_index("source_id").loc[source_id, "archive_file"]
+
+
+def _rewrite_quote(data: Path, archive: Path, index: int, new_quote: str, **cells: str) -> None:
+    """Change claim ``index``'s quote in claims.csv and in its archived article (whose hash is
+    recorded again: articles numbered below 005 keep their names)."""
+    claim = read_rows(data / "claims.csv")[index]
+    source_rows = read_rows(data / "sources.csv")
+    source = next(s for s in source_rows if s["source_id"] == claim["source_id"])
+    path = archive / source["archive_file"]
+    path.write_text(path.read_text(encoding="utf-8").replace(claim["quote"], new_quote), encoding="utf-8")
+    source["archive_sha256"] = sha256_text(path.read_bytes())
+    write_rows(data / "sources.csv", source_rows)
+    for field, value in {"quote": new_quote, **cells}.items():
+        set_cell(data, "claims.csv", index, field, value)
+
+
+def _korean_claim(data: Path) -> int:
+    return next(i for i, c in enumerate(read_rows(data / "claims.csv")) if c["quote_lang"] == "ko" and c["value_high"])
+
+
+def test_a_figure_written_in_korean_words_is_checked_against_the_translation(tmp_path):
+    data, archive = records.write(tmp_path / "record", records.scenario("languages"))
+    index = _korean_claim(data)
+    claim = read_rows(data / "claims.csv")[index]
+    words = f"{claim['attribution']}에 따르면 1만 2천 명의 북한군 병사가 해당된다."
+    translation = "South Korea's National Intelligence Service said that 10,000 to 12,000 soldiers were sent."
+    _rewrite_quote(data, archive, index, words, quote_translation=translation)
+    loaded = load(data, archive, cache=False)
+    assert loaded.claims.loc[index, "quote"] == words
+    # the register shows where the figure was found: in the translation
+    entry = next(e for e in register_entries(register.claim_entries(loaded)) if e["label"] == f"c{index + 1:03d}")
+    assert "; translated “10,000 to 12,000”" in dict(entry["fields"])["Figure"]
+    # a translation that does not print the figure either is an error, naming both
+    set_cell(data, "claims.csv", index, "quote_translation", "The NIS said that 15,000 soldiers were sent.")
+    with pytest.raises(DataError) as info:
+        load(data, archive, cache=False)
+    (problem,) = [p for p in info.value.problems if p.code == "figure-not-in-quote"]
+    assert (problem.row, problem.field) == (index + 2, "value_low")
+    assert "does not appear in the quote or its translation" in problem.message
+
+
+def test_a_korean_quote_is_checked_verbatim_against_its_archived_article(written, tmp_path):
+    data, archive = records.write(tmp_path / "record", records.scenario("languages"))
+    index = _korean_claim(data)
+    quote = read_rows(data / "claims.csv")[index]["quote"]
+    set_cell(data, "claims.csv", index, "quote", quote.replace("북한군", "북 한군"))
+    with pytest.raises(DataError) as info:
+        load(data, archive, cache=False)
+    (problem,) = [p for p in info.value.problems if p.code == "quote-not-in-archive"]
+    assert (problem.row, problem.field) == (index + 2, "quote")
+    assert "U+0020" in problem.message  # the difference is named by its code point
+
+
+def test_register_entries_show_the_original_marked_and_the_translation_credited(ds):
+    entries_ = {e["label"]: dict(e["fields"]) for e in register_entries(register.claim_entries(ds))}
+    for claim in ds.claims.to_dict("records"):
+        fields = entries_[claim["claim_id"].lower()]
+        tag = languages.tag_of(claim["quote_lang"])
+        if tag == "en":
+            assert fields["Quote"] == [f"“{claim['quote']}”"] and "Translation" not in fields
+            continue
+        assert fields["Quote"] == ["“", {"lang": [tag, claim["quote"]]}, "”"]
+        if pd.notna(claim["attribution"]):
+            assert fields["Attribution"] == ["“", {"lang": [tag, claim["attribution"]]}, "”"]
+        name = languages.name(tag)
+        assert fields["Translation"] == [
+            f"“{claim['quote_translation']}” (translated from {name} by {records.TRANSLATOR})"
+        ]
+    events = {e["label"]: dict(e["fields"]) for e in register_entries(register.event_entries(ds))}
+    tags = [part["lang"][0] for f in events.values() for part in f["Quote"] if isinstance(part, dict)]
+    assert sorted(tags) == ["ko", "ru"]
+
+
+def test_disagreement_quotes_are_marked_and_translated_in_the_sources_chapter(ds):
+    quotes = ds.disagreement_quotes
+    row = {
+        "disagreement_id": "D01",
+        "item": 1,
+        "source_id": ds.claims.loc[3, "source_id"],
+        "position": "KCNA",
+        "quote": ds.claims.loc[3, "quote"],
+        "quote_lang": "ko",
+        "quote_translation": "Some were killed.",
+        "translated_by": "A. Translator",
+        "claim_id": pd.NA,
+        "event_id": pd.NA,
+    }
+    cell = sources._quote_cell(pd.Series(row))
+    assert cell.startswith("“[") and "]{.language-ko}”" in cell
+    assert "(translated from Korean by A\\. Translator: “Some were killed\\.”)" in cell
+    assert quotes.empty or "{.language-" not in sources._quote_cell(quotes.iloc[0])
+
+
+# ----------------------------------------------------------------------------- the editions
+
+
+@pytest.fixture(scope="module")
+def book(written, tmp_path_factory) -> Path:
+    """The whole book of the generated record, in HTML and PDF."""
+    data, archive = written
+    root = tmp_path_factory.mktemp("languages-book")
+    pipeline.build(root, data_dir=data, archive_dir=archive, editions=("html", "pdf"))
+    return root
+
+
+def test_the_html_register_sets_lang_on_each_original(book, ds):
+    page = (site.output_dir(book, "html") / "book" / "register.html").read_text(encoding="utf-8")
+    marked = set(re.findall(r'<span lang="([^"]+)">([^<]*)</span>', page))
+    for table in (ds.claims, ds.events):
+        for row in table.to_dict("records"):
+            tag = languages.tag_of(row["quote_lang"])
+            if tag != "en":
+                assert (tag, row["quote"]) in marked, row["quote"]
+                assert row["quote_translation"] in page
+            else:
+                assert row["quote"] not in {text for _, text in marked}
+    assert re.search(r'<html[^>]* lang="en"', page)
+
+
+def test_the_pdf_prints_the_hangul_and_cyrillic_quotes(book, ds):
+    text = re.sub(r"\s", "", pdf_text(site.pdf_path(book)))
+    originals = [
+        row["quote"]
+        for table in (ds.claims, ds.events)
+        for row in table.to_dict("records")
+        if languages.tag_of(row["quote_lang"]) != "en"
+    ]
+    assert any(HANGUL.search(q) for q in originals) and any(CYRILLIC.search(q) for q in originals)
+    for quote in originals:
+        assert re.sub(r"\s", "", quote) in text, quote
