@@ -22,7 +22,7 @@ from analysis.data import languages
 from analysis.data.checks.archive import sha256_text
 from analysis.data.numbers import numbers_in
 from analysis.data.problems import DataError
-from analysis.text.markup import in_language
+from analysis.text.markup import in_language, text
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -86,7 +86,39 @@ def test_a_lang_part_becomes_an_inline_node_of_its_language():
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> tuple[Path, Path]:
-    return records.write(tmp_path_factory.mktemp("languages") / "record", records.scenario("languages"))
+    """The record, with a disagreement whose sides quote the Korean and the Russian article."""
+    data, archive = records.write(tmp_path_factory.mktemp("languages") / "record", records.scenario("languages"))
+    claims = read_rows(data / "claims.csv")
+    sides = [next(c for c in claims if c["quote_lang"] == tag and c["metric"] == "deployed") for tag in ("ko", "ru")]
+    write_rows(
+        data / "disagreements.csv",
+        [
+            {
+                "disagreement_id": "D01",
+                "kind": "figure",
+                "topic": "Troops sent",
+                "summary": "They differ.",
+                "basis": "in-text",
+            }
+        ],
+    )
+    rows = [
+        {
+            "disagreement_id": "D01",
+            "item": str(i),
+            "source_id": c["source_id"],
+            "position": f"side {i}",
+            "quote": c["quote"],
+            "quote_lang": c["quote_lang"],
+            "quote_translation": c["quote_translation"],
+            "translated_by": c["translated_by"],
+            "claim_id": c["claim_id"],
+            "event_id": "",
+        }
+        for i, c in enumerate(sides, 1)
+    ]
+    write_rows(data / "disagreement_quotes.csv", rows)
+    return data, archive
 
 
 @pytest.fixture(scope="module")
@@ -182,24 +214,15 @@ def test_register_entries_show_the_original_marked_and_the_translation_credited(
     assert sorted(tags) == ["ko", "ru"]
 
 
-def test_disagreement_quotes_are_marked_and_translated_in_the_sources_chapter(ds):
-    quotes = ds.disagreement_quotes
-    row = {
-        "disagreement_id": "D01",
-        "item": 1,
-        "source_id": ds.claims.loc[3, "source_id"],
-        "position": "KCNA",
-        "quote": ds.claims.loc[3, "quote"],
-        "quote_lang": "ko",
-        "quote_translation": "Some were killed.",
-        "translated_by": "A. Translator",
-        "claim_id": pd.NA,
-        "event_id": pd.NA,
-    }
-    cell = sources._quote_cell(pd.Series(row))
-    assert cell.startswith("“[") and "]{.language-ko}”" in cell
-    assert "(translated from Korean by A\\. Translator: “Some were killed\\.”)" in cell
-    assert quotes.empty or "{.language-" not in sources._quote_cell(quotes.iloc[0])
+def test_disagreement_quotes_are_marked_and_translated_in_the_sources_chapter(ds, dataset):
+    for q in ds.disagreement_quotes.to_dict("records"):
+        cell = sources._quote_cell(pd.Series(q))
+        name = languages.name(q["quote_lang"])
+        assert cell.startswith(f"“{in_language(q['quote'], q['quote_lang'])}” (translated from {name} by ")
+        assert cell.endswith(f": “{text(q['quote_translation'])}”)")
+    # an English quote, as before: no span, no translation
+    english = dataset.disagreement_quotes.iloc[0]
+    assert sources._quote_cell(english) == f"“{text(english['quote'])}”"
 
 
 # ----------------------------------------------------------------------------- the editions
@@ -214,9 +237,14 @@ def book(written, tmp_path_factory) -> Path:
     return root
 
 
+def _marked(book: Path, chapter: str) -> tuple[str, set[tuple[str, str]]]:
+    """A chapter's HTML, and the (lang, text) of each span marked with a language."""
+    page = (site.output_dir(book, "html") / "book" / f"{chapter}.html").read_text(encoding="utf-8")
+    return page, set(re.findall(r'<span lang="([^"]+)">([^<]*)</span>', page))
+
+
 def test_the_html_register_sets_lang_on_each_original(book, ds):
-    page = (site.output_dir(book, "html") / "book" / "register.html").read_text(encoding="utf-8")
-    marked = set(re.findall(r'<span lang="([^"]+)">([^<]*)</span>', page))
+    page, marked = _marked(book, "register")
     for table in (ds.claims, ds.events):
         for row in table.to_dict("records"):
             tag = languages.tag_of(row["quote_lang"])
@@ -226,6 +254,20 @@ def test_the_html_register_sets_lang_on_each_original(book, ds):
             else:
                 assert row["quote"] not in {text for _, text in marked}
     assert re.search(r'<html[^>]* lang="en"', page)
+
+
+def test_the_html_marks_attributions_and_disagreement_quotes_with_their_language(book, ds):
+    for chapter, metric in (("troops", "deployed"), ("casualties", "killed")):
+        _, marked = _marked(book, chapter)
+        claims = ds.claims[(ds.claims["metric"] == metric) & ds.claims["attribution"].notna()]
+        for c in claims.to_dict("records"):
+            tag = languages.tag_of(c["quote_lang"])
+            assert ((tag, c["attribution"]) in marked) is (tag != "en"), (chapter, c["attribution"])
+    page, marked = _marked(book, "sources")
+    for q in ds.disagreement_quotes.to_dict("records"):
+        assert (q["quote_lang"], q["quote"]) in marked
+        assert f"translated from {languages.name(q['quote_lang'])} by {q['translated_by']}" in page
+        assert f"“{q['quote_translation']}”" in page.replace("&#8217;", "’").replace("&#39;", "'")
 
 
 def test_the_pdf_prints_the_hangul_and_cyrillic_quotes(book, ds):
