@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import chromium
 import pandas as pd
 import pytest
 import records
@@ -26,6 +27,8 @@ from analysis.text.markup import in_language, text
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# The pages that show quotes, attributions or disagreement quotes in other languages.
+PAGES = ["register.html", "sources.html", "troops.html", "casualties.html"]
 
 # ----------------------------------------------------------------------------- units
 
@@ -281,3 +284,35 @@ def test_the_pdf_prints_the_hangul_and_cyrillic_quotes(book, ds):
     assert any(HANGUL.search(q) for q in originals) and any(CYRILLIC.search(q) for q in originals)
     for quote in originals:
         assert re.sub(r"\s", "", quote) in text, quote
+
+
+# ----------------------------------------------------------------------------- in a browser
+
+
+@pytest.mark.skipif(bool(chromium.missing()), reason=f"browser checks need {chromium.missing()}: run `make browser`")
+def test_the_pages_in_other_languages_pass_the_browser_checks(book, tmp_path):
+    """The register, sources and troop pages of the Korean and Russian record, in headless
+    Chromium with axe-core: every ``lang`` is valid (axe's ``valid-lang``), nothing is cut off,
+    no console error; and axe does see a ``lang`` that is not a language."""
+    html = site.output_dir(book, "html") / "book"
+    bad = tmp_path / "bad-lang.html"
+    bad.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bad</title></head><body><main>'
+        '<h1>Bad</h1><p>A quote: <span lang="korean!">국가정보원</span></p></main></body></html>',
+        encoding="utf-8",
+    )
+    with chromium.Browser() as browser:
+        seen = {(page, width): browser.visit(html / page, width) for page in PAGES for width in (1280, 390)}
+        caught = browser.visit(bad, 1280)
+    assert "valid-lang" in {v["id"] for v in caught["axe"]}
+    problems = [
+        f"{page} @{width}px: {problem}"
+        for (page, width), result in seen.items()
+        for problem in [
+            *(f"{v['impact']} {v['id']} at {v['targets'][:3]}" for v in result["axe"] if v["id"] == "valid-lang"),
+            *(f"{v['impact']} {v['id']}" for v in result["axe"] if v["impact"] in ("serious", "critical")),
+            *(f"cut off: {c['what']}" for c in result["clipped"]),
+            *result["console"],
+        ]
+    ]
+    assert problems == []
