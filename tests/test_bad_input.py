@@ -204,6 +204,11 @@ def one_side_left(data_dir: Path) -> None:
     write_rows(data_dir / "disagreement_quotes.csv", kept)
 
 
+def _quote_in_hangul_left_english(data_dir: Path) -> None:
+    """Claim 1's quote in Korean, with quote_lang left empty (it is then also not in its article)."""
+    set_cell(data_dir, "claims.csv", 0, "quote", "서방 분석가들에 따르면 약 1,000명이 사망했다.")
+
+
 CASES = [
     # the folders and files themselves
     pytest.param(DeleteFile("claims.csv"), "claims.csv", None, None, "missing-file", id="missing file"),
@@ -556,6 +561,14 @@ CASES = [
         "quote_lang",
         "lang-tag-noncanonical",
         id="language tag not canonical",
+    ),
+    pytest.param(
+        _quote_in_hangul_left_english,
+        "claims.csv",
+        2,
+        "quote_lang",
+        "lang-missing",
+        id="quote in Hangul given as English",
     ),
     pytest.param(
         SetCell("disagreement_quotes.csv", 0, quote_lang="ru"),

@@ -59,6 +59,14 @@ def test_an_empty_tag_is_english_and_languages_have_english_names():
     assert [languages.name(t) for t in ("ko", "ru", "uk")] == ["Korean", "Russian", "Ukrainian"]
 
 
+def test_a_quote_mostly_in_another_script_is_not_taken_for_english():
+    assert languages.main_script("국가정보원에 따르면 10,000명") == "HANGUL"
+    assert languages.main_script("Как сообщают западные аналитики") == "CYRILLIC"
+    # an English quote naming someone in Hangul, or printing only figures, is English
+    assert languages.main_script("Kim Jong Un (김정은) said 1,000 troops were sent") is None
+    assert languages.main_script("14,000") is None
+
+
 def test_figures_are_read_in_any_script_and_russian_grouping():
     assert 14000 in numbers_in("около 14\u00a0000 северокорейских военных")
     assert {10000, 12000} <= numbers_in("от 10 000 до 12\u202f000")
@@ -257,6 +265,8 @@ def test_the_html_register_sets_lang_on_each_original(book, ds):
             else:
                 assert row["quote"] not in {text for _, text in marked}
     assert re.search(r'<html[^>]* lang="en"', page)
+    log = (book / "_build" / "logs" / "html.log").read_text(encoding="utf-8")
+    assert not re.search(r"WARNING|ERROR", log), log
 
 
 def test_the_html_marks_attributions_and_disagreement_quotes_with_their_language(book, ds):

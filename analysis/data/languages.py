@@ -8,6 +8,9 @@ default of an empty tag and the language a translation is into.
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
+
 import langcodes
 import pandas as pd
 
@@ -40,3 +43,14 @@ def is_book_language(tag: str) -> bool:
 def name(tag: str) -> str:
     """The language's English name, as a reader reads it: 'Korean', 'Russian', 'English (United Kingdom)'."""
     return langcodes.Language.get(tag).display_name(BOOK_LANGUAGE)
+
+
+def main_script(text: str) -> str | None:
+    """The script most of ``text``'s letters are written in, when it is not Latin (the
+    English book's): 'HANGUL', 'CYRILLIC', 'CJK'; ``None`` for Latin, or text without letters.
+    An English quote may name someone in Hangul; a quote mostly in Hangul is not English."""
+    scripts = Counter(unicodedata.name(c, "?").split()[0] for c in text if c.isalpha())
+    if not scripts:
+        return None
+    script, count = scripts.most_common(1)[0]
+    return script if script != "LATIN" and count * 2 > sum(scripts.values()) else None

@@ -56,6 +56,7 @@ CODES = {
     "quote-not-in-archive": "a quote is not found verbatim in its archived article",
     "lang-tag-invalid": "a quote's quote_lang is not a BCP 47 language tag",
     "lang-tag-noncanonical": "a quote's quote_lang is a BCP 47 tag not written in its canonical form",
+    "lang-missing": "a quote mostly in another script than Latin is given as English (quote_lang empty or en)",
     "translation-missing": "a quote in another language than English has no English translation",
     "translation-without-original": "a quote given as English (quote_lang empty or en) has a translation",
     "translator-missing": "a translation does not say who made it (translated_by)",

@@ -1,5 +1,6 @@
-"""Checks of a quote's language: a valid, canonical BCP 47 tag, and an English translation
-with its translator exactly when the quote is in another language."""
+"""Checks of a quote's language: a valid, canonical BCP 47 tag, no quote in another script
+left tagged as English, and an English translation with its translator exactly when the quote
+is in another language."""
 
 from __future__ import annotations
 
@@ -46,6 +47,18 @@ def _row_problems(name: str, row: int, r) -> list[Problem]:
             )
         )
     english = languages.is_book_language(tag)
+    script = languages.main_script(str(r["quote"])) if english else None
+    if script:
+        problems.append(
+            Problem(
+                name,
+                row,
+                languages.LANG,
+                "lang-missing",
+                f"says the quote is {languages.name(tag)}, but most of its letters are {script.title()}: give its "
+                f"language tag ({EXAMPLES}), its English translation and who made it",
+            )
+        )
     if english and translation is not None:
         problems.append(
             Problem(
