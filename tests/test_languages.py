@@ -14,7 +14,7 @@ import chromium
 import pandas as pd
 import pytest
 import records
-from helpers import pdf_text, read_rows, register_entries, set_cell, write_rows
+from helpers import parts_text, pdf_text, read_rows, register_entries, set_cell, write_rows
 
 from analysis import load
 from analysis.builder import entries, pipeline, site
@@ -184,6 +184,7 @@ def test_a_figure_written_in_korean_words_is_checked_against_the_translation(tmp
     # the register shows where the figure was found: in the translation
     entry = next(e for e in register_entries(register.claim_entries(loaded)) if e["label"] == f"c{index + 1:03d}")
     assert "; translated “10,000 to 12,000”" in dict(entry["fields"])["Figure"]
+    assert parts_text(dict(entry["fields"])["Quote"]) == f"“{words}”"
     # a translation that does not print the figure either is an error, naming both
     set_cell(data, "claims.csv", index, "quote_translation", "The NIS said that 15,000 soldiers were sent.")
     with pytest.raises(DataError) as info:
@@ -225,15 +226,17 @@ def test_register_entries_show_the_original_marked_and_the_translation_credited(
     assert sorted(tags) == ["ko", "ru"]
 
 
-def test_disagreement_quotes_are_marked_and_translated_in_the_sources_chapter(ds, dataset):
+def test_disagreement_quotes_are_marked_and_translated_in_the_sources_chapter(ds):
     for q in ds.disagreement_quotes.to_dict("records"):
         cell = sources._quote_cell(pd.Series(q))
         name = languages.name(q["quote_lang"])
         assert cell.startswith(f"“{in_language(q['quote'], q['quote_lang'])}” (translated from {name} by ")
         assert cell.endswith(f": “{text(q['quote_translation'])}”)")
     # an English quote, as before: no span, no translation
-    english = dataset.disagreement_quotes.iloc[0]
-    assert sources._quote_cell(english) == f"“{text(english['quote'])}”"
+    english = pd.Series(
+        {**q, "quote": "About 14,000 [sic] were sent.", "quote_lang": pd.NA, "quote_translation": pd.NA}
+    )
+    assert sources._quote_cell(english) == "“About 14\\,000 \\[sic\\] were sent\\.”"
 
 
 # ----------------------------------------------------------------------------- the editions
