@@ -21,7 +21,7 @@ from analysis.builder import entries, pipeline, site
 from analysis.chapters import register, sources
 from analysis.data import languages
 from analysis.data.checks.archive import sha256_text
-from analysis.data.numbers import numbers_in
+from analysis.data.numbers import as_printed, numbers_in
 from analysis.data.problems import DataError
 from analysis.text.markup import in_language, text
 
@@ -73,8 +73,14 @@ def test_figures_are_read_in_any_script_and_russian_grouping():
     assert 14 in numbers_in("١٤ جنديا")  # Arabic-Indic digits
     # two English numbers side by side are still read apart
     assert {24, 100} <= numbers_in("On April 24 100 soldiers crossed")
-    # Korean myriads are words: not read as digits (the translation is checked instead)
-    assert 14000 not in numbers_in("약 1만 4천 명")
+    # digits before a word for a power of ten: Korean myriads, Russian and Ukrainian thousands
+    assert 14000 in numbers_in("약 1만 4천 명") and 14000 in numbers_in("1만4000명")
+    assert {10000, 12000} <= numbers_in("1만 명에서 1만 2천 명")
+    assert 3000 in numbers_in("3천 명") and 300 in numbers_in("300명")
+    assert {14000, 2000000} <= numbers_in("14 тысяч военных, 2 млн жителей") and 2000 in numbers_in("2 тисячі")
+    assert as_printed("약 1만 명에서 1만 2천 명의 병사", [10000, 12000]) == "1만 명에서 1만 2천"
+    # a figure wholly in words of another language is not read (the translation is checked instead)
+    assert 14000 not in numbers_in("일만 사천 명") | numbers_in("четырнадцать тысяч")
 
 
 def test_a_span_in_another_language_is_marked_and_escaped():
@@ -172,11 +178,11 @@ def _korean_claim(data: Path) -> int:
     return next(i for i, c in enumerate(read_rows(data / "claims.csv")) if c["quote_lang"] == "ko" and c["value_high"])
 
 
-def test_a_figure_written_in_korean_words_is_checked_against_the_translation(tmp_path):
+def test_a_figure_written_wholly_in_korean_words_is_checked_against_the_translation(tmp_path):
     data, archive = records.write(tmp_path / "record", records.scenario("languages"))
     index = _korean_claim(data)
     claim = read_rows(data / "claims.csv")[index]
-    words = f"{claim['attribution']}에 따르면 1만 2천 명의 북한군 병사가 해당된다."
+    words = f"{claim['attribution']}에 따르면 일만에서 일만 이천 명의 북한군 병사가 해당된다."
     translation = "South Korea's National Intelligence Service said that 10,000 to 12,000 soldiers were sent."
     _rewrite_quote(data, archive, index, words, quote_translation=translation)
     loaded = load(data, archive, cache=False)
@@ -192,6 +198,18 @@ def test_a_figure_written_in_korean_words_is_checked_against_the_translation(tmp
     (problem,) = [p for p in info.value.problems if p.code == "figure-not-in-quote"]
     assert (problem.row, problem.field) == (index + 2, "value_low")
     assert "does not appear in the quote or its translation" in problem.message
+
+
+def test_a_korean_figure_in_myriads_is_read_in_the_original(tmp_path):
+    data, archive = records.write(tmp_path / "record", records.scenario("languages"))
+    index = _korean_claim(data)
+    claim = read_rows(data / "claims.csv")[index]
+    words = f"{claim['attribution']}에 따르면 1만~1만 2천 명의 북한군 병사가 해당된다."
+    # the translation prints no figure: the original's must be read
+    _rewrite_quote(data, archive, index, words, quote_translation="The NIS said that soldiers were sent.")
+    loaded = load(data, archive, cache=False)
+    entry = next(e for e in register_entries(register.claim_entries(loaded)) if e["label"] == f"c{index + 1:03d}")
+    assert dict(entry["fields"])["Figure"][-3:] == ["; printed “", {"lang": ["ko", "1만~1만 2천"]}, "”"]
 
 
 def test_a_korean_quote_is_checked_verbatim_against_its_archived_article(written, tmp_path):

@@ -17,9 +17,10 @@ from analysis.data.vocabulary import FORMULA_METRICS, POINT_QUALIFIERS, QUALIFIE
 def check_values(ds) -> list[Problem]:
     """Bounds are ordered, agree with the qualifier, and appear in the quote as printed.
 
-    A quote in another language may print a figure in its own words ("1만 4천", "четырнадцать
-    тысяч"), which only English words are read in: the figure is then looked for in the quote's
-    English translation. Digits are read in the original first, in any script and grouping."""
+    A quote in another language may print a figure wholly in its own words ("일만 사천",
+    "четырнадцать тысяч"), which ``numbers`` does not read (only English words, and digits with
+    a word for a power of ten: "1만 4천", "14 тысяч"): the figure is then looked for in the
+    quote's English translation."""
     name = table_file(ds, "claims")
     problems = []
     for row, claim in numbered_rows(ds.claims):
