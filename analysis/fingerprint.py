@@ -56,7 +56,7 @@ def validation_key(data_dir: Path, archive_dir: Path) -> str:
     return digest(
         files=[data_dir, archive_dir],
         modules=["analysis.data.dataset"],
-        values={name: version(name) for name in ("pandas", "frictionless", "pybtex")},
+        values={name: version(name) for name in ("pandas", "frictionless", "pybtex", "langcodes")},
     )
 
 

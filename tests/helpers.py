@@ -218,6 +218,8 @@ def parts_text(parts: list) -> str:
             out += part["strong"]
         elif "link" in part:
             out += part["link"][0]
+        elif "lang" in part:
+            out += part["lang"][1]
         else:
             out += ",".join(part["cite"])
     return out

@@ -1,7 +1,8 @@
 """Small valid records, generated: one article or fifty, figures or none, dated to the day or
-only "by" a day, one claimant or many. Each is written as a data package with an archive of
-made-up article texts (every quote is in its article, every figure in its quote) and loaded
-with ``analysis.load``, so it passes the same validation as the real record.
+only "by" a day, one claimant or many, articles in English, Korean or Russian. Each is written
+as a data package with an archive of made-up article texts (every quote is in its article,
+every figure in its quote) and loaded with ``analysis.load``, so it passes the same validation
+as the real record.
 
 ``scenario(name)`` gives the named edge cases; ``random_record(seed)`` a seeded mix of them.
 """
@@ -49,6 +50,62 @@ VERBS = {
 }
 PUBLISHED = ("2025-04-28", "2025-05-04")
 
+# An article in another language prints its quotes in that language (attribution, figure and
+# all), and the record gives each an English translation (the English quote an English article
+# would print) and its translator. Russian groups thousands with a no-break space.
+TRANSLATOR = "The test suite (generated)"
+FOREIGN = {
+    "ko": {
+        "claimants": {
+            "kcna": "조선중앙통신",
+            "ua_officials": "우크라이나 관리들",
+            "nis": "국가정보원",
+            "analysts": "서방 분석가들",
+            "us_government": "미국 정부",
+        },
+        "said": "{name}에 따르면 ",
+        "unattributed": "보도에 따르면 ",
+        "printed": {
+            "exact": lambda lo, hi: f"{number(hi)}명의",
+            "approximately": lambda lo, hi: f"약 {number(hi)}명의",
+            "between": lambda lo, hi: f"{number(lo)}~{number(hi)}명의",
+            "up_to": lambda lo, hi: f"최대 {number(hi)}명의",
+            "at_least": lambda lo, hi: f"최소 {number(lo)}명의",
+            "unquantified": lambda lo, hi: "일부",
+        },
+        "verb": "북한군 병사가 해당된다",
+        "claim": "(주장 {n}).",
+        "event": "{key} 사건이 보도되었다 (사건 {n}).",
+    },
+    "ru": {
+        "claimants": {
+            "kcna": "ЦТАК",
+            "ua_officials": "украинские официальные лица",
+            "nis": "Национальная разведывательная служба",
+            "analysts": "западные аналитики",
+            "us_government": "правительство США",
+        },
+        "said": "Как сообщают {name}, ",
+        "unattributed": "По сообщениям, ",
+        "printed": {
+            "exact": lambda lo, hi: _ru(hi),
+            "approximately": lambda lo, hi: f"около {_ru(hi)}",
+            "between": lambda lo, hi: f"от {_ru(lo)} до {_ru(hi)}",
+            "up_to": lambda lo, hi: f"до {_ru(hi)}",
+            "at_least": lambda lo, hi: f"не менее {_ru(lo)}",
+            "unquantified": lambda lo, hi: "несколько",
+        },
+        "verb": "северокорейских военных",
+        "claim": "(заявление {n}).",
+        "event": "Сообщается о событии {key} (событие {n}).",
+    },
+}
+
+
+def _ru(value: int) -> str:
+    """A figure as Russian prints it: thousands set off by a no-break space ('14\u00a0000')."""
+    return number(value).replace(",", "\u00a0")
+
 
 @dataclass
 class Claim:
@@ -72,6 +129,7 @@ class Event:
 class Article:
     claims: list[Claim] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    language: str = "en"  # a BCP 47 tag: 'en', or a key of FOREIGN
 
 
 def figure(claimant, metric, qualifier, low=None, high=None, stated=None) -> Claim:
@@ -110,6 +168,13 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
             attribution = "" if c.claimant == "article" else name
             said = f"{name} said that " if attribution else "Reportedly "
             quote = f"{said}{PRINTED[c.qualifier](c.low, c.high)} {VERBS[c.metric]} (claim {n_claim})."
+            language = _language(article, quote)
+            if article.language != "en":
+                words = FOREIGN[article.language]
+                attribution = "" if c.claimant == "article" else words["claimants"][c.claimant]
+                said = words["said"].format(name=attribution) if attribution else words["unattributed"]
+                printed = words["printed"][c.qualifier](c.low, c.high)
+                quote = f"{said}{printed} {words['verb']} {words['claim'].format(n=n_claim)}"
             lines.append(quote)
             start, end, precision = c.stated
             tables["claims"].append(
@@ -133,12 +198,16 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
                     "period_precision": "unspecified",
                     "period_basis": "generated",
                     "quote": quote,
+                    **language,
                     "status": "current",
                 }
             )
         for e in article.events:
             n_event += 1
             quote = f"Event {e.key} was reported (event {n_event})."
+            language = _language(article, quote)
+            if article.language != "en":
+                quote = FOREIGN[article.language]["event"].format(key=e.key, n=n_event)
             lines.append(quote)
             tables["events"].append(
                 {
@@ -153,6 +222,7 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
                     "category": e.category,
                     "description": e.description,
                     "quote": quote,
+                    **language,
                 }
             )
         text = "\n".join(lines) + "\n"
@@ -185,6 +255,14 @@ def write(out: Path, articles: list[Article]) -> tuple[Path, Path]:
     (data / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     (data / "references.bib").write_text("\n".join(bib), encoding="utf-8")
     return data, archive
+
+
+def _language(article: Article, english: str) -> dict:
+    """The language columns of a quote of ``article``: empty for English; else its tag, and
+    ``english`` (the quote an English article would print) as its translation."""
+    if article.language == "en":
+        return {}
+    return {"quote_lang": article.language, "quote_translation": english, "translated_by": TRANSLATOR}
 
 
 def build(out: Path, articles: list[Article]):
@@ -261,6 +339,28 @@ SCENARIOS = {
     ],
     # nothing at all: no claim, no event
     "empty": lambda: [Article()],
+    # an article in English, one in Korean and one in Russian, quoting the same figures
+    "languages": lambda: [
+        Article([figure("ua_officials", "deployed", "approximately", 14000)], [ACK_DAY]),
+        Article(
+            [
+                figure("nis", "deployed", "between", 10000, 12000),
+                figure("kcna", "killed", "unquantified"),
+                figure("article", "wounded", "exact", 2700),
+            ],
+            [ACK_DAY],
+            language="ko",
+        ),
+        Article(
+            [
+                figure("ua_officials", "deployed", "approximately", 14000),
+                figure("analysts", "killed", "at_least", 1000),
+                figure("us_government", "killed_or_wounded", "up_to", high=4000),
+            ],
+            [ACK_DAY],
+            language="ru",
+        ),
+    ],
 }
 
 

@@ -387,6 +387,9 @@ def released_claim_deleted(data_dir: Path) -> None:
 
 def last_snapshot_deleted(data_dir: Path) -> None:
     shutil.rmtree(rel.snapshot_dir(data_dir, RELEASES[-1]["version"]))
+def _quote_in_hangul_left_english(data_dir: Path) -> None:
+    """Claim 1's quote in Korean, with quote_lang left empty (it is then also not in its article)."""
+    set_cell(data_dir, "claims.csv", 0, "quote", "서방 분석가들에 따르면 약 1,000명이 사망했다.")
 
 
 CASES = [
@@ -724,6 +727,63 @@ CASES = [
         "category",
         "event-category-mismatch",
         id="one event, two categories",
+    ),
+    # a quote's language and its translation (tests/test_languages.py has the quotes in Korean and Russian)
+    pytest.param(
+        SetCell("claims.csv", 0, quote_lang="korean"),
+        "claims.csv",
+        2,
+        "quote_lang",
+        "lang-tag-invalid",
+        id="language tag not BCP 47",
+    ),
+    pytest.param(
+        SetCell("events.csv", 1, quote_lang="EN"),
+        "events.csv",
+        3,
+        "quote_lang",
+        "lang-tag-noncanonical",
+        id="language tag not canonical",
+    ),
+    pytest.param(
+        _quote_in_hangul_left_english,
+        "claims.csv",
+        2,
+        "quote_lang",
+        "lang-missing",
+        id="quote in Hangul given as English",
+    ),
+    pytest.param(
+        SetCell("disagreement_quotes.csv", 0, quote_lang="ru"),
+        "disagreement_quotes.csv",
+        2,
+        "quote_translation",
+        "translation-missing",
+        id="quote in another language without translation",
+    ),
+    pytest.param(
+        SetCell("claims.csv", 1, quote_translation="Around 1,000 were killed.", translated_by="A. Translator"),
+        "claims.csv",
+        3,
+        "quote_translation",
+        "translation-without-original",
+        id="translation without its original",
+    ),
+    pytest.param(
+        SetCell("events.csv", 0, quote_lang="ko", quote_translation="Pyongyang acknowledged it."),
+        "events.csv",
+        2,
+        "translated_by",
+        "translator-missing",
+        id="translation without translator",
+    ),
+    pytest.param(
+        SetCell("claims.csv", 2, translated_by="A. Translator"),
+        "claims.csv",
+        4,
+        "translated_by",
+        "translator-without-translation",
+        id="translator without translation",
     ),
     pytest.param(
         SetCell("sources.csv", 0, author="Nobody Printed-Here"),

@@ -147,6 +147,8 @@ def _paragraph(parts: list, citations: list[nodes.Node]) -> nodes.paragraph:
         elif "link" in part:
             label, target = part["link"]
             paragraph += nodes.reference(label, label, refid=target)
+        elif "lang" in part:
+            paragraph += language_span(*part["lang"])
         elif "cite" in part:
             made, citations[:] = citations[: part["made"]], citations[part["made"] :]
             paragraph += made
@@ -155,6 +157,13 @@ def _paragraph(parts: list, citations: list[nodes.Node]) -> nodes.paragraph:
     if text:
         paragraph += nodes.Text(text)
     return paragraph
+
+
+def language_span(tag: str, text: str) -> nodes.inline:
+    """Text in the language ``tag``: docutils' writers read a class ``language-<tag>`` as the
+    element's language (the HTML writers set ``lang`` from it; Sphinx's LaTeX writer passes it
+    to ``\\DUrole``, which sets the text as it is: XeTeX's fonts already cover Hangul and Cyrillic)."""
+    return nodes.inline(text, text, classes=[f"language-{tag}"])
 
 
 def _expand(app, doctree: nodes.document, docname: str) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 from analysis.data.values import number, percent
 from analysis.data.vocabulary import claimant_kind, qualifier_words
 from analysis.text.links import link, linked, linked_ids, with_value
-from analysis.text.markup import capped, cite, table, text
+from analysis.text.markup import capped, cite, in_language, table, text
 from analysis.text.prose import TABLE_ROWS
 
 
@@ -86,7 +86,7 @@ def attribution_table(est: pd.DataFrame, entries: set[str] | None = None) -> str
         [
             text(r["claimant_name"]),
             linked(r["figure"], r["claim_ids"], listed=entries),
-            text("; ".join(f"“{a}”" for a in r["attributions"]) or "unattributed"),
+            "\\; ".join(f"“{in_language(words, tag)}”" for words, tag in r["attributions"]) or "unattributed",
             cite(r["source_ids"]),
         ]
         for _, r in est.head(TABLE_ROWS).iterrows()

@@ -14,7 +14,8 @@ field list), so ``[14,000](#c014)`` reaches an entry from any chapter of either 
 At a thousand entries, MyST parsing the same entries as Markdown was most of the HTML
 build. A field's value is a list of parts, each plain text (shown as it is: data needs
 no escaping here) or one of ``{"strong": text}``, ``{"link": [label, entry_label]}`` and
-``{"cite": [key, ...]}``; the disagreements field is ``{"items": [parts, ...]}``, a
+``{"cite": [key, ...]}`` and ``{"lang": [tag, text]}`` (text in another language than the
+book's, with its BCP 47 tag); the disagreements field is ``{"items": [parts, ...]}``, a
 bulleted list. ``analysis.text.links`` writes the tables' links to the entries.
 """
 
@@ -25,7 +26,7 @@ import json
 import pandas as pd
 
 from analysis.compute.estimates import claims_with_vocab
-from analysis.data import releases
+from analysis.data import languages, releases
 from analysis.data.numbers import as_printed
 from analysis.data.values import figure_text, number, when_text
 from analysis.data.vocabulary import DISAGREEMENT_KINDS, claimant_kind, qualifier_words
@@ -87,22 +88,20 @@ def _cap_note(shown: int, total: int, what: str) -> str:
 def _claim_entry(c: dict, sides: dict, reported: dict, listed: set[str], history: dict) -> dict:
     figure = figure_text(c["value_low"], c["value_high"], c["qualifier"])
     values = [v for v in (c["value_low"], c["value_high"]) if pd.notna(v)]
-    printed = as_printed(str(c["quote"]), values) if values else ""
     figure_field = [{"strong": flat(figure)}]
     if c["qualifier"] != "unquantified":
         figure_field.append(f" ({flat(qualifier_words(c['qualifier']))})")
-    if printed:
-        figure_field.append(f"; printed “{flat(printed)}”")
-    attribution = f"“{flat(c['attribution'])}”" if pd.notna(c["attribution"]) else "none: the article names no source"
+    figure_field += _printed(c, values)
+    attribution = _quoted(c["attribution"], c) if pd.notna(c["attribution"]) else ["none: the article names no source"]
     fields = [
         ("Figure", figure_field),
         ("Claimant", [_claimant(c)]),
-        ("Attribution", [attribution]),
+        ("Attribution", attribution),
         (
             "Metric",
             [f"{flat(c['metric_label'])}, counting {flat(_subject(c['subject']))}: {flat(c['definition'])}"],
         ),
-        ("Quote", [f"“{flat(c['quote'])}”"]),
+        *_quote_fields(c),
         ("Article", _citation([c["source_id"]])),
         ("Stated", [_dating(c["stated_start"], c["stated_end"], c["stated_precision"], c["stated_basis"])]),
         ("Period covered", [_dating(c["period_start"], c["period_end"], c["period_precision"], c["period_basis"])]),
@@ -117,7 +116,7 @@ def _event_entry(e: dict, sides: dict, same_event: dict, listed: set[str], histo
     fields = [
         ("Event", [flat(e["description"])]),
         ("Actor", [f"{flat(e['actor'])} ({flat(str(e['category']).replace('_', ' '))})"]),
-        ("Quote", [f"“{flat(e['quote'])}”"]),
+        *_quote_fields(e),
         ("Article", _citation([e["source_id"]])),
         ("Dated", [_dating(e["date_start"], e["date_end"], e["date_precision"], e["date_basis"])]),
     ]
@@ -135,6 +134,40 @@ def released_in(steps: list[tuple[str, str]] | None) -> str:
     return "; ".join(
         f"first in {version}" if change == "added" else f"{change} in {version}" for version, change in steps
     )
+def _quoted(words, row: dict) -> list:
+    """Words of the article, in curly quotes, marked with the quote's language when it is
+    not the book's (a ``lang`` part: the HTML sets ``lang``, for screen readers and fonts)."""
+    tag = languages.tag_of(row[languages.LANG])
+    if tag == languages.BOOK_LANGUAGE:
+        return [f"“{flat(words)}”"]
+    return ["“", {"lang": [tag, flat(words)]}, "”"]
+
+
+def _quote_fields(row: dict) -> list[tuple]:
+    """The quote as the article prints it and, for another language, its English translation
+    with its language and translator."""
+    fields = [("Quote", _quoted(row["quote"], row))]
+    if pd.notna(row[languages.TRANSLATION]):
+        language = languages.name(languages.tag_of(row[languages.LANG]))
+        credit = f" (translated from {flat(language)} by {flat(row[languages.TRANSLATOR])})"
+        fields.append(("Translation", [f"“{flat(row[languages.TRANSLATION])}”{credit}"]))
+    return fields
+
+
+def _printed(c: dict, values: list) -> list:
+    """How the quote prints the figure; from the translation when the original prints it in
+    words of its own language (validation looks for it there too)."""
+    if not values:
+        return []
+    printed = as_printed(str(c["quote"]), values)
+    if printed:
+        first, *rest = _quoted(printed, c)
+        return [f"; printed {first}", *rest]
+    if pd.notna(c[languages.TRANSLATION]):
+        printed = as_printed(str(c[languages.TRANSLATION]), values)
+        if printed:
+            return [f"; translated “{flat(printed)}”"]
+    return []
 
 
 def _optional(row: dict, sides: dict, others: list[str], id_field: str, listed: set[str]) -> list[tuple]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.compute.estimates import claims_with_vocab
+from analysis.data import languages
 from analysis.data.values import figure_text, when_text
 from analysis.data.vocabulary import DISAGREEMENT_KINDS
-from analysis.text.markup import capped, cite, table, text
+from analysis.text.markup import capped, cite, in_language, table, text
 from analysis.text.prose import DISAGREEMENTS, first
 
 # Beyond this many articles a column per article no longer fits the page.
@@ -110,6 +111,17 @@ def disagreements(ds) -> str:
         parts.append(text(d["summary"]) + "\n")
         if d["basis"] != "in-text":
             parts.append(f"*Basis:* {text(d['basis'])}\n")
-        rows = [[text(r["position"]), f"“{text(r['quote'])}”", cite([r["source_id"]])] for _, r in q.iterrows()]
+        rows = [[text(r["position"]), _quote_cell(r), cite([r["source_id"]])] for _, r in q.iterrows()]
         parts.append(table(["Side", "Quote", "Source"], rows, widths=[24, 62, 14]) + "\n")
     return "\n".join(parts)
+
+
+def _quote_cell(r) -> str:
+    """The side's quote as the article prints it, marked with its language; after a quote in
+    another language, its English translation and who made it."""
+    tag = languages.tag_of(r[languages.LANG])
+    cell = f"“{in_language(r['quote'], tag)}”"
+    if pd.isna(r[languages.TRANSLATION]):
+        return cell
+    credit = f"translated from {languages.name(tag)} by {r[languages.TRANSLATOR]}"
+    return f"{cell} ({text(credit)}: “{text(r[languages.TRANSLATION])}”)"

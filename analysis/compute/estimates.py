@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.data.languages import LANG, tag_of
 from analysis.data.values import capitalised, figure_text, when_text
 from analysis.data.vocabulary import SUBJECT
 
@@ -112,7 +113,10 @@ def _merge(cluster: list[dict]) -> dict:
         qualifier=" / ".join(qualifiers),
         claim_ids=[r["claim_id"] for r in ordered],
         source_ids=list(dict.fromkeys(r["source_id"] for r in ordered)),
-        attributions=list(dict.fromkeys(r["attribution"] for r in ordered if pd.notna(r["attribution"]))),
+        # each wording with the language its article prints it in (its quote's)
+        attributions=list(
+            dict.fromkeys((r["attribution"], tag_of(r[LANG])) for r in ordered if pd.notna(r["attribution"]))
+        ),
         figure=figure_text(narrowest["value_low"], narrowest["value_high"], qualifiers[0]),
         when=when_text(narrowest["stated_start"], narrowest["stated_end"], narrowest["stated_precision"]),
     )

@@ -13,23 +13,38 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.data.languages import BOOK_LANGUAGE
 from analysis.text.prose import CITED_ARTICLES, TABLE_ROWS, first
 
 # Shown in a table cell that has nothing in it (a list-table item cannot be empty).
 EMPTY = "—"
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+# Whitespace that may break a line: runs of it become one space. A no-break space (U+00A0,
+# U+2007, U+202F) is a character of the text, as in a Russian "14 000", and is kept.
+_BREAKING = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def flat(value) -> str:
     """``value`` as one line of plain text (missing values become an em dash)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
-    return " ".join(str(value).split())
+    return _BREAKING.sub(" ", str(value)).strip(" ")
 
 
 def text(value) -> str:
     """``value`` as literal MyST inline text (missing values become an em dash)."""
     return _PUNCT.sub(r"\\\1", flat(value))
+
+
+def in_language(value, tag: str) -> str:
+    """``value`` as literal MyST text in the language ``tag`` (BCP 47): outside the book's
+    language, a span of class ``language-<tag>`` (MyST's inline attributes, ``attrs_inline`` in
+    _config.yml), which docutils' HTML writers give the attribute ``lang``."""
+    if tag == BOOK_LANGUAGE:
+        return text(value)
+    if not re.fullmatch(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", tag):
+        raise ValueError(f"not a language tag: {tag!r}")
+    return f"[{text(value)}]{{.language-{tag}}}"
 
 
 def cited(source_ids: Iterable[str]) -> tuple[list[str], str]:
@@ -63,7 +78,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence
         if len(row) != len(header):
             raise ValueError("every row needs one cell per column")
         for i, cell in enumerate(row):
-            content = " ".join(str(cell).split()) or EMPTY
+            content = _BREAKING.sub(" ", str(cell)).strip(" ") or EMPTY
             lines.append(("* - " if i == 0 else "  - ") + content)
     lines.append("::::")
     return "\n".join(lines)

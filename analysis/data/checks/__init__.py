@@ -1,9 +1,9 @@
 """Checks the Frictionless schema cannot express: cross-field, cross-file and against the archive.
 
 Each check returns a list of ``Problem``; ``run_all`` runs them all, by subject: the figures
-and words of claims (``figures``), dates (``dates``), the archive (``archive``) and what rows
-refer to (``references``), and the changelog
-against the releases' snapshots (``releases``)."""
+and words of claims (``figures``), dates (``dates``), the archive (``archive``), a quote's language
+(``languages``), what rows refer to (``references``), and the changelog against the releases'
+snapshots (``releases``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from analysis.data.checks.figures import (
     check_status,
     check_values,
 )
+from analysis.data.checks.languages import check_languages
 from analysis.data.checks.references import (
     check_bibliography,
     check_disagreement_links,
@@ -38,6 +39,7 @@ def run_all(ds) -> list[Problem]:
         check_intervals,
         check_dates_before_publication,
         check_quotes,
+        check_languages,
         check_bibliography,
         check_disagreement_links,
         check_disagreement_sides,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data.checks.rows import numbered_rows, table_file
+from analysis.data.languages import TRANSLATION
 from analysis.data.numbers import numbers_in
 from analysis.data.problems import Problem
 from analysis.data.values import number
@@ -14,7 +15,12 @@ from analysis.data.vocabulary import FORMULA_METRICS, POINT_QUALIFIERS, QUALIFIE
 
 
 def check_values(ds) -> list[Problem]:
-    """Bounds are ordered, agree with the qualifier, and appear in the quote as printed."""
+    """Bounds are ordered, agree with the qualifier, and appear in the quote as printed.
+
+    A quote in another language may print a figure wholly in its own words ("일만 사천",
+    "четырнадцать тысяч"), which ``numbers`` does not read (only English words, and digits with
+    a word for a power of ten: "1만 4천", "14 тысяч"): the figure is then looked for in the
+    quote's English translation."""
     name = table_file(ds, "claims")
     problems = []
     for row, claim in numbered_rows(ds.claims):
@@ -41,13 +47,13 @@ def check_values(ds) -> list[Problem]:
             problems.append(Problem(name, row, bad, "qualifier-shape", f"qualifier '{qualifier}' needs {shape}"))
             continue
         printed = numbers_in(str(claim["quote"]))
+        translated = numbers_in(str(claim[TRANSLATION])) if claim[TRANSLATION] is not None else set()
         for col in ("value_low", "value_high"):
             value = claim[col]
-            if pd.notna(value) and int(value) not in printed:
+            if pd.notna(value) and int(value) not in printed | translated:
+                where = "the quote" + (" or its translation" if claim[TRANSLATION] is not None else "")
                 problems.append(
-                    Problem(
-                        name, row, col, "figure-not-in-quote", f"figure {number(value)} does not appear in the quote"
-                    )
+                    Problem(name, row, col, "figure-not-in-quote", f"figure {number(value)} does not appear in {where}")
                 )
                 break
     return problems
