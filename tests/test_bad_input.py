@@ -387,6 +387,8 @@ def released_claim_deleted(data_dir: Path) -> None:
 
 def last_snapshot_deleted(data_dir: Path) -> None:
     shutil.rmtree(rel.snapshot_dir(data_dir, RELEASES[-1]["version"]))
+
+
 def _quote_in_hangul_left_english(data_dir: Path) -> None:
     """Claim 1's quote in Korean, with quote_lang left empty (it is then also not in its article)."""
     set_cell(data_dir, "claims.csv", 0, "quote", "서방 분석가들에 따르면 약 1,000명이 사망했다.")

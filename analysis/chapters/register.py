@@ -134,6 +134,8 @@ def released_in(steps: list[tuple[str, str]] | None) -> str:
     return "; ".join(
         f"first in {version}" if change == "added" else f"{change} in {version}" for version, change in steps
     )
+
+
 def _quoted(words, row: dict) -> list:
     """Words of the article, in curly quotes, marked with the quote's language when it is
     not the book's (a ``lang`` part: the HTML sets ``lang``, for screen readers and fonts)."""
