@@ -14,7 +14,9 @@ py="$venv/bin/python"
 [ -x "$py" ] || python3 -m venv "$venv"
 pip=("$py" -m pip install --disable-pip-version-check)
 if [ -z "${NO_UV:-}" ] && "${pip[@]}" uv -c requirements.txt && "$venv/bin/uv" --version; then
-  install=("$venv/bin/uv" pip install --python "$py")
+  # compiled now, as pip does: where PYTHONDONTWRITEBYTECODE is set, every process would
+  # otherwise compile what it imports again (it doubled the CPU time of `make test`)
+  install=("$venv/bin/uv" pip install --compile-bytecode --python "$py")
 else
   echo "Installing with pip (uv is not available)"
   install=("${pip[@]}")
