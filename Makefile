@@ -18,15 +18,15 @@ TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-reco
 
 .PHONY: archive book setup validate notebooks html pdf tex tex-packages browser rerun serve lint test bench clean
 
-# pip's messages go to a log; a failure prints its last lines.
+# The installers' messages go to a log; a failure prints its last lines.
+# scripts/install-venv.sh installs with uv (pinned in requirements.txt), or pip without it.
 SETUP_LOG := _build/logs/setup.log
-PIP := $(PY) -m pip install --disable-pip-version-check
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml scripts/install-venv.sh
 	@echo "Setting up $(VENV) from requirements.txt (first run only; log: $(SETUP_LOG))"
 	@mkdir -p $(dir $(SETUP_LOG)); start=$$(date +%s); \
-	{ python3 -m venv $(VENV) && $(PIP) -r requirements.txt && $(PIP) --no-deps -e . ; } >$(SETUP_LOG) 2>&1 \
+	bash scripts/install-venv.sh $(VENV) >$(SETUP_LOG) 2>&1 \
 	  || { tail -n 25 $(SETUP_LOG); echo "Setup failed: the whole log is $(SETUP_LOG)" >&2; exit 1; }; \
-	echo "  set up in $$(( $$(date +%s) - start ))s"
+	echo "  set up in $$(( $$(date +%s) - start ))s $$(grep -q '^Installing with pip' $(SETUP_LOG) && echo 'with pip' || echo 'with uv')"
 	@touch $@
 
 setup: $(STAMP)
@@ -49,11 +49,18 @@ notebooks: archive $(STAMP)
 html: archive $(STAMP)
 	$(BUILD) --html
 
-pdf: archive $(STAMP) tex
+# Installs that need nothing from one another (the venv from PyPI, TeX and the browser
+# from Debian, axe-core from npm) are made side by side, each line of their output kept
+# whole; the two Debian installs take turns on apt (scripts/ensure-*.sh).
+SIDE_BY_SIDE := $(MAKE) --no-print-directory -j4 --output-sync=line
+
+pdf: archive
+	@$(SIDE_BY_SIDE) $(STAMP) tex
 	$(BUILD) --pdf
 
 # Both editions; the HTML links the PDF, which is copied beside it once built.
-book: archive $(STAMP) tex
+book: archive
+	@$(SIDE_BY_SIDE) $(STAMP) tex
 	$(BUILD) --html --pdf
 
 tex:
@@ -84,7 +91,8 @@ serve: archive $(STAMP)
 # nbval on the committed notebooks in book/ (not regenerated first: a stale notebook must
 # fail). Two test processes, each taking whole files (a notebook's cells share one
 # kernel; test_book.py alone builds this repository's editions).
-test: archive $(STAMP) tex browser lint
+test: archive
+	@$(SIDE_BY_SIDE) $(STAMP) tex browser lint
 	$(PY) -m pytest -n 2 --dist loadfile tests book/*.ipynb --nbval --nbval-current-env
 
 # ruff (lint, format) on analysis/ and tests/, nbstripout and nbQA-ruff on the templates,
@@ -92,7 +100,7 @@ test: archive $(STAMP) tex browser lint
 lint: $(STAMP)
 	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
-# Rebuild timings against the floor and Jupyter Book's own execution (see analysis/bench.py).
+# Rebuild timings against the floor and Jupyter Book's own execution (see analysis/builder/bench.py).
 bench: $(STAMP)
 	$(PY) -m analysis.builder.bench --reps $(or $(REPS),3)
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from analysis.paths import ROOT
+from analysis.paths import CODE_ROOT
 
 PACKAGE = "analysis"
 
@@ -34,7 +34,7 @@ def digest(files: Iterable[Path] = (), modules: Iterable[str] = (), values: dict
             content = file.read_bytes() if file.is_file() else b"(missing)"
             h.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
     for file in module_files(modules):
-        h.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
+        h.update(file.relative_to(CODE_ROOT).as_posix().encode() + b"\0" + file.read_bytes())
     h.update(json.dumps(values or {}, sort_keys=True, default=str).encode())
     return h.hexdigest()
 
@@ -115,7 +115,7 @@ def _is_ours(name: str) -> bool:
 
 
 def _source(name: str) -> Path | None:
-    base = ROOT.joinpath(*name.split("."))
+    base = CODE_ROOT.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
         if path.is_file():
             return path

@@ -1,5 +1,13 @@
 """Where things are: the project's folders and files, declared once.
 
+The project root (``ROOT``: ``_config.yml``, ``data/``, ``book/``, ``_build/``) is, in this
+order: the folder named by the ``KURSK_CLAIMS_ROOT`` environment variable; the checkout
+this package was imported from (a checkout, or an editable install of one); otherwise
+the current directory (``pip install .`` copies the package away from the project, so
+run the build from the project folder). The build sets ``KURSK_CLAIMS_ROOT`` for the
+processes it starts (kernels, Sphinx), so that they agree with it wherever they run. The
+package's own files (the notebook templates) are read from the package, wherever it is.
+
 The archived articles sit beside the project (``../shared/sources``) unless the
 ``ARCHIVE_DIR`` environment variable names another folder; a relative ``ARCHIVE_DIR`` is
 taken from the project root, as ``make`` passes it. ``python3 -m analysis.paths`` (any
@@ -14,10 +22,27 @@ import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT_VARIABLE = "KURSK_CLAIMS_ROOT"
+# The installed package: where its modules and templates are read from.
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The folder holding the package (the checkout, or site-packages): module paths start here.
+CODE_ROOT = PACKAGE_DIR.parent
+
+
+def project_root() -> Path:
+    """The project the build reads and writes (see the module's docstring)."""
+    named = os.environ.get(ROOT_VARIABLE)
+    if named:
+        return Path(named).resolve()
+    if (CODE_ROOT / "_config.yml").is_file():
+        return CODE_ROOT
+    return Path.cwd().resolve()
+
+
+ROOT = project_root()
 DATA_DIR = ROOT / "data"
 BOOK_DIR = ROOT / "book"
-TEMPLATES_DIR = ROOT / "analysis" / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
 BUILD_DIR = ROOT / "_build"
 # A book's configuration and chapter list, in its root (this repository's, or a variant's).
 CONFIG_FILE = "_config.yml"

@@ -15,6 +15,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "Installing the browser for the page tests: ${missing[*]}"
+    # make installs TeX and the browser side by side: they take turns on apt's lists and dpkg
+    exec 9>/var/lock/nk-kursk-claims-apt.lock && flock 9
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

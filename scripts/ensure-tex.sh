@@ -10,6 +10,8 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "Installing TeX for the PDF edition: ${missing[*]}"
+  # make installs TeX and the browser side by side: they take turns on apt's lists and dpkg
+  exec 9>/var/lock/nk-kursk-claims-apt.lock && flock 9
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null

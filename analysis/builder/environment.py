@@ -12,12 +12,17 @@ import os
 import sys
 import time
 
+from analysis import paths
+
 DETERMINISTIC = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
 
 
 def apply() -> None:
-    """Set the deterministic environment in this process (and so in its children)."""
+    """Set the deterministic environment in this process (and so in its children), and
+    name the project root for them: a kernel of an installed (not editable) package runs
+    in a staging folder and would otherwise take that for the project."""
     os.environ.update(DETERMINISTIC)
+    os.environ[paths.ROOT_VARIABLE] = str(paths.ROOT)
     time.tzset()
 
 
