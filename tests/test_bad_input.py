@@ -303,23 +303,36 @@ def one_side_left(data_dir: Path) -> None:
 
 
 # The releases: a correction released after the record's last release, then the changelog
-# or the snapshots corrupted. Rows are counted from the record's own changelog, so a
-# release added to the data moves them with it.
-RELEASES = read_rows(ROOT / "data" / "releases.csv")
-NEW_RELEASE_ROW = len(RELEASES) + 2  # the spreadsheet row of the release the cases add
-NEW_CHANGE_ROW = len(read_rows(ROOT / "data" / "release_changes.csv")) + 2
+# or the snapshots corrupted. A record may hold changes not yet released (a curator's new
+# article): the cases release those first, as a curator would. Rows are counted from the
+# record's own changelog and pending changes, so a release added to the data moves them.
+PENDING = rel.unreleased(ROOT / "data")
+LAST = read_rows(ROOT / "data" / "releases.csv")[-1]
+LAST_VERSION = (
+    rel.next_version(LAST["version"], rel.bump(PENDING, schema_changed=False)) if PENDING else LAST["version"]
+)
+NEW_RELEASE_ROW = len(read_rows(ROOT / "data" / "releases.csv")) + bool(PENDING) + 2  # the cases' release's row
+NEW_CHANGE_ROW = len(read_rows(ROOT / "data" / "release_changes.csv")) + len(PENDING) + 2
+
+
+def _pending_released(data_dir: Path) -> None:
+    """Release what the record changed since its last release, each change noted."""
+    if PENDING:
+        notes = {c.id: "curated since the last release" for c in PENDING if c.needs_note}
+        cut(LAST_VERSION, LAST["date"], "Changes pending before the test.", notes, data_dir=data_dir)
 
 
 def _next_patch() -> str:
-    return rel.next_version(RELEASES[-1]["version"], "patch")
+    return rel.next_version(LAST_VERSION, "patch")
 
 
 def released_event_correction(data_dir: Path) -> str:
     """Reword the first event's description and release it as the next patch; its version."""
+    _pending_released(data_dir)
     set_cell(data_dir, "events.csv", 0, "description", "Reworded by a curator.")
     version = _next_patch()
     first = read_rows(data_dir / "events.csv")[0]["event_id"]
-    cut(version, RELEASES[-1]["date"], "A reworded event.", {first: "reworded"}, data_dir=data_dir)
+    cut(version, LAST["date"], "A reworded event.", {first: "reworded"}, data_dir=data_dir)
     return version
 
 
@@ -334,8 +347,9 @@ def release_date_before_the_last(data_dir: Path) -> None:
 
 
 def release_without_changes(data_dir: Path) -> None:
+    _pending_released(data_dir)
     version = _next_patch()
-    shutil.copytree(rel.snapshot_dir(data_dir, RELEASES[-1]["version"]), rel.snapshot_dir(data_dir, version))
+    shutil.copytree(rel.snapshot_dir(data_dir, LAST_VERSION), rel.snapshot_dir(data_dir, version))
     _edit_rows(
         data_dir / "releases.csv",
         lambda rows: [*rows, {"version": version, "date": "2030-01-01", "description": "Nothing."}],
@@ -351,7 +365,7 @@ def _set_package_version(data_dir: Path, version: str) -> None:
 
 def correction_released_as_a_minor(data_dir: Path) -> None:
     patch = released_event_correction(data_dir)
-    minor = rel.next_version(RELEASES[-1]["version"], "minor")
+    minor = rel.next_version(LAST_VERSION, "minor")
     for name in ("releases.csv", "release_changes.csv"):
         _edit_rows(
             data_dir / name,
@@ -379,6 +393,7 @@ def released_correction_note_blanked(data_dir: Path) -> None:
 
 
 def released_claim_deleted(data_dir: Path) -> None:
+    _pending_released(data_dir)
     linked = {q["claim_id"] for q in read_rows(data_dir / "disagreement_quotes.csv")}
     rows = read_rows(data_dir / "claims.csv")
     gone = next(r["claim_id"] for r in reversed(rows) if r["claim_id"] not in linked)
@@ -386,7 +401,8 @@ def released_claim_deleted(data_dir: Path) -> None:
 
 
 def last_snapshot_deleted(data_dir: Path) -> None:
-    shutil.rmtree(rel.snapshot_dir(data_dir, RELEASES[-1]["version"]))
+    _pending_released(data_dir)
+    shutil.rmtree(rel.snapshot_dir(data_dir, LAST_VERSION))
 
 
 def _quote_in_hangul_left_english(data_dir: Path) -> None:

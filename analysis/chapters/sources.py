@@ -12,8 +12,9 @@ from analysis.data.vocabulary import DISAGREEMENT_KINDS
 from analysis.text.markup import capped, cite, in_language, table, text
 from analysis.text.prose import DISAGREEMENTS, first
 
-# Beyond this many articles a column per article no longer fits the page.
-MATRIX_LIMIT = 8
+# Beyond this many articles a column per article no longer fits the page: at 1280 px six
+# article columns make the table 692 px in the text column's 688 (a phone shows cards).
+MATRIX_LIMIT = 5
 
 
 def source_matrix(ds) -> str:
