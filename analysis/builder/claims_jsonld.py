@@ -31,6 +31,7 @@ from sphinx.errors import ExtensionError
 
 from analysis.builder.entries import RegisterDomain
 from analysis.builder.jsonld import script
+from analysis.data.vocabulary import PRINTED_SOURCE_FIELDS
 from analysis.text.anchors import anchor
 
 VOCABULARY = "https://schema.org/"
@@ -121,9 +122,6 @@ def _article_id(source_id: str) -> str:
 
 
 def _article(source: dict) -> dict:
-    # imported here, by the one page with entries: it imports pandas, which no other page needs
-    from analysis.data.checks.archive import PRINTED_SOURCE_FIELDS
-
     node = {"@id": _article_id(source["source_id"]), "@type": "NewsArticle", "identifier": source["source_id"]}
     printed = {field: source[field] for field, absent in PRINTED_SOURCE_FIELDS.items() if source[field] != absent}
     if "title" in printed:

@@ -18,7 +18,7 @@ import matplotlib
 # before pyplot draws anything: no display, the same output everywhere
 matplotlib.use("Agg")
 
-from analysis.charts.estimates import casualty_chart, troop_chart  # noqa: E402
-from analysis.charts.timeline import timeline_chart  # noqa: E402
+from analysis.charts.estimates import casualty_chart, troop_chart
+from analysis.charts.timeline import timeline_chart
 
 __all__ = ["casualty_chart", "timeline_chart", "troop_chart"]

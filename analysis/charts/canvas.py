@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
 from analysis.charts.lettering import line_height
 from analysis.charts.styles import FONT, INK, LEADING, SMALL, WIDTH, plain

@@ -3,11 +3,12 @@ attributed when shared alone, and the tooltips' lists of articles."""
 
 from __future__ import annotations
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
 from analysis.charts.lettering import wrap
 from analysis.charts.styles import MARGIN, SMALL, WIDTH
-from analysis.text.prose import CHART_ARTICLES, first  # noqa: E402
+from analysis.data.vocabulary import PRINTED_SOURCE_FIELDS
+from analysis.text.prose import CHART_ARTICLES, first
 
 
 def _sources_text(ds, source_ids) -> str:
@@ -27,7 +28,7 @@ def article_names(ds) -> dict[str, str]:
     """Every article as a chart names it (its author, else its outlet), by source id."""
     return {
         sid: next(
-            (str(v) for v in (author, outlet) if not str(v).startswith("not stated")),
+            (str(v) for field, v in (("author", author), ("outlet", outlet)) if v != PRINTED_SOURCE_FIELDS[field]),
             f"unsigned article {archive_file[:3]}",
         )
         for sid, author, outlet, archive_file in zip(

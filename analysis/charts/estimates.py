@@ -5,17 +5,17 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from analysis.charts.canvas import Canvas, Chart, finish
 from analysis.charts.credits import article_names, first_few, ordered_sources, source_lines
 from analysis.charts.lettering import line_height, text_width, wrap
 from analysis.charts.styles import FONT, GRID, HEADING, INK, MARGIN, MUTED, SMALL, TYPE_STYLES, WIDTH, style_of
-from analysis.data.values import number  # noqa: E402
+from analysis.data.values import number
 from analysis.data.vocabulary import claimant_kind
-from analysis.text.anchors import href  # noqa: E402
-from analysis.text.prose import counted  # noqa: E402
+from analysis.text.anchors import href
+from analysis.text.prose import counted
 
 # Above this many estimates a chart groups them by kind of claimant instead of drawing
 # (and labelling) one mark per claimant.

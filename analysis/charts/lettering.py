@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.font_manager import FontProperties
 
 from analysis.charts.styles import FAMILY, FONT, LEADING, plain
 

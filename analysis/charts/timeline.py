@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-import pandas as pd  # noqa: E402
+import pandas as pd
 
 from analysis.charts.canvas import Canvas, Chart, finish
 from analysis.charts.credits import first_few, ordered_sources, source_lines
 from analysis.charts.lettering import line_height, text_width, wrap
 from analysis.charts.styles import CATEGORY_STYLES, INK, MARGIN, MUTED, SMALL, WIDTH
-from analysis.compute.chronology import window_start  # noqa: E402
-from analysis.text.anchors import href  # noqa: E402
+from analysis.compute.chronology import window_start
+from analysis.text.anchors import href
 
 # The chronology's right panel shows this many days before the latest event, day by day.
 ZOOM_DAYS = 10

@@ -58,6 +58,15 @@ DISAGREEMENT_KINDS = {
     "wording": "Different wording of the same statement",
 }
 
+# Fields of sources.csv that copy the archived article, and the words that say it does not
+# print them: validation checks the others against the article, and the book names an
+# article by what it prints.
+PRINTED_SOURCE_FIELDS = {
+    "author": "not stated in the archived copy",
+    "outlet": "not stated in the archived copy",
+    "title": "untitled",
+}
+
 # The subject whose troops the report counts (claims.csv, subject): the chapters of
 # estimates and the derived figures take only its claims.
 SUBJECT = "north_korea"

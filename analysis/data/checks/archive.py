@@ -10,14 +10,9 @@ from pathlib import Path
 from analysis.data.checks.rows import numbered_rows, table_file
 from analysis.data.problems import Problem
 from analysis.data.verbatim import difference
+from analysis.data.vocabulary import PRINTED_SOURCE_FIELDS
 
 QUOTED_TABLES = ["claims", "events", "disagreement_quotes"]
-# Fields of sources.csv that copy the archived article, and the words that say it does not print them.
-PRINTED_SOURCE_FIELDS = {
-    "author": "not stated in the archived copy",
-    "outlet": "not stated in the archived copy",
-    "title": "untitled",
-}
 # Archive files numbered from here on are named by their content (README, "Adding an article"):
 # NNN_<first 16 hex digits of the SHA-256 of the text>.txt. 000-004 predate the rule.
 CONTENT_NAMED_FROM = 5
