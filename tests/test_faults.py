@@ -6,7 +6,7 @@ Every case kills a real build of a variant book in a scratch folder at a point i
 (a line of the build's output, a file it writes, a process it starts), never after a
 fixed delay. The cases share one book: each edits the data, so that every step is stale,
 and compares the published folders with their versions before the edit and after the
-recovering build.
+recovering build, which runs beside the last one killed and waits on its lock.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+import records
+from books import copy_of, inputs_of, kept_book
 from faults import MARK, Build, edit_claim_notes, marked, survivors, tree
 
 from analysis.builder import book, lifeline, site
@@ -31,14 +33,17 @@ PDF = site.pdf_path(ROOT).name
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path]:
-    """A variant book with its HTML edition, and the data it is built from."""
+def built(tmp_path_factory) -> tuple[Path, Path, list[str]]:
+    """A variant book of a small generated record (``records.py``: a few articles, figures
+    of every qualifier) with its HTML edition; a copy of its data, to edit; and the flags
+    that name those data and the record's archive. The PDF is first built by the cases. What
+    the cases prove is about processes and published folders, not the record: a small one
+    builds in half the time."""
     tmp = tmp_path_factory.mktemp("faults")
-    data, root = tmp / "data", tmp / "book"
-    shutil.copytree(ROOT / "data", data)
-    first = Build(root, data, "--html")  # the PDF is first built by the cases
-    assert first.finish() == 0, first.output
-    return root, data
+    root = kept_book("faults", *records.write(tmp / "record", records.scenario("many")))
+    kept_data, archive = inputs_of("faults")
+    data = shutil.copytree(kept_data, tmp / "data")
+    return copy_of(root, tmp / "book"), data, ["--archive-dir", str(archive)]
 
 
 def staging_html(root: Path) -> list[Path]:
@@ -91,12 +96,16 @@ def test_a_build_killed_leaves_nothing_running_and_nothing_half_written(built, p
     """One edit, then a build killed at each point in turn, each after the build before it
     was killed at the previous point; then one that completes. Every kill must leave no
     process behind within 5 s and the published folders old or new, and every build after
-    a kill must rerun just what the kill left stale."""
-    root, data = built
-    flags = ["--html", "--pdf", *(["--plain"] if plain else [])]
+    a kill must rerun just what the kill left stale.
+
+    The build that completes is started before the last kill, so two builds of the book run
+    at once: it must wait on the editions' lock the killed one holds, then take it and
+    build, and leave it free."""
+    root, data, record = built
+    flags = [*record, "--html", "--pdf", *(["--plain"] if plain else [])]
     old = published(root)
     edit_claim_notes(data, f"{plain} {uuid.uuid4().hex[:8]}")  # never validated before
-    killed, previous = {}, None
+    killed, previous, recovery = {}, None, None
     for point in points:
         build = Build(root, data, *flags)
         build.wait_for(lambda: POINTS[point](build), f"{point} point")  # noqa: B023 (called at once)
@@ -104,43 +113,28 @@ def test_a_build_killed_leaves_nothing_running_and_nothing_half_written(built, p
             assert build.printed(step), f"after a kill at the {previous} point, expected {step!r}:\n{build.output}"
         marked = build.marked()
         assert len(build.seen) >= HELPERS[point] and len(marked) > HELPERS[point], (point, build.seen, marked)
+        if point == points[-1]:
+            recovery = Build(root, data, *flags)
+            recovery.wait_for(lambda: recovery.printed("Waiting for another build"), "wait on the lock")  # noqa: B023
         build.kill()
         killed[point] = published(root)
         left = build.survivors(within=5.0)
         assert not left, f"still running 5 s after the build was killed at the {point} point: {left}"
         previous = point
 
-    recovery = Build(root, data, *flags)
     assert recovery.finish() == 0, recovery.output
     for step in RERUN[previous]:
         assert recovery.printed(step), f"after a kill at the {previous} point, expected {step!r}:\n{recovery.output}"
     assert not recovery.survivors(within=5.0)
+    assert site.is_current(root, "html") and site.is_current(root, "pdf")
+    with (root / "_build" / ".site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
     new = published(root)
     assert new["book/"] != old["book/"] and new["_build/html"] != old["_build/html"], "the edit changed both"
     for point, state in killed.items():
         for folder, files in state.items():
             assert files in (old[folder], new[folder]), f"{folder} after a kill at the {point} point is a mix"
     assert not list(root.glob(".book-next-*")) and not staging_html(root), "staging folders must be removed"
-
-
-def test_a_build_killed_holding_the_lock_lets_the_waiting_one_finish(built):
-    """Two builds of one book at once: the first is killed while it holds the editions' lock
-    and the second waits on it; the second then builds them, and the lock is free."""
-    root, data = built
-    edit_claim_notes(data, f"lock {uuid.uuid4().hex[:8]}")
-    first = Build(root, data, "--html", "--pdf")
-    first.wait_for(lambda: bool(staging_html(root)), "HTML edition under way")  # its notebooks are stamped
-    second = Build(root, data, "--html", "--pdf")
-    second.wait_for(lambda: second.printed("Waiting for another build"), "wait on the lock")
-    first.kill()
-    assert not first.survivors(within=5.0)
-
-    assert second.finish() == 0, second.output
-    assert second.printed(f"All {NOTEBOOKS} notebooks are up to date"), second.output
-    assert site.is_current(root, "html") and site.is_current(root, "pdf")
-    with (root / "_build" / ".site.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
-    assert not second.survivors(within=5.0)
 
 
 def test_a_guarded_commands_whole_tree_dies_with_the_process_that_ran_it():

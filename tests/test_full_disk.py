@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from books import copy_of, kept_book
 from faults import Build, edit_claim_notes, tree
 
 from analysis.builder import book
@@ -50,11 +51,8 @@ def small_disk(tmp_path_factory):
 @pytest.fixture(scope="module")
 def built(small_disk, tmp_path_factory) -> tuple[Path, Path]:
     """A variant book with its HTML edition on the small disk; its data elsewhere."""
-    data, root = tmp_path_factory.mktemp("full-disk") / "data", small_disk / "book"
-    shutil.copytree(ROOT / "data", data)
-    first = Build(root, data, "--html")
-    assert first.finish() == 0, first.output
-    return root, data
+    data = shutil.copytree(ROOT / "data", tmp_path_factory.mktemp("full-disk") / "data")
+    return copy_of(kept_book("today"), small_disk / "book"), data
 
 
 def size(folder: Path) -> int:

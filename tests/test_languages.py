@@ -14,10 +14,11 @@ import chromium
 import pandas as pd
 import pytest
 import records
+from books import kept_book
 from helpers import parts_text, pdf_text, read_rows, register_entries, set_cell, write_rows
 
 from analysis import load
-from analysis.builder import entries, pipeline, site
+from analysis.builder import entries, site
 from analysis.chapters import register, sources
 from analysis.data import languages
 from analysis.data.checks.archive import sha256_text
@@ -263,10 +264,7 @@ def test_disagreement_quotes_are_marked_and_translated_in_the_sources_chapter(ds
 @pytest.fixture(scope="module")
 def book(written, tmp_path_factory) -> Path:
     """The whole book of the generated record, in HTML and PDF."""
-    data, archive = written
-    root = tmp_path_factory.mktemp("languages-book")
-    pipeline.build(root, data_dir=data, archive_dir=archive, editions=("html", "pdf"))
-    return root
+    return kept_book("languages", *written, editions=("html", "pdf"))
 
 
 def _marked(book: Path, chapter: str) -> tuple[str, set[tuple[str, str]]]:

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from books import copy_of, kept_book
 from helpers import read_rows, set_cell, write_rows
 from tornado.websocket import websocket_connect
 
@@ -87,10 +88,13 @@ async def _reload_after(port: int, change, seconds: float) -> dict | None:
         page.close()
 
 
-@pytest.fixture
-def server(tmp_path):
+def _serve(tmp_path: Path, built: bool):
+    """``make serve`` of a scratch book; ``built``: a book built before (its first build
+    then finds it current), else an empty folder (its first build runs everything)."""
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
+    if built:
+        copy_of(kept_book("today"), tmp_path / "book")
     port = _free_port()
     log = tmp_path / "serve.log"
     command = [sys.executable, "-m", "analysis", "serve", "--data-dir", str(data), "--out", str(tmp_path / "book")]
@@ -105,6 +109,16 @@ def server(tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    yield from _serve(tmp_path, built=True)
+
+
+@pytest.fixture
+def first_build(tmp_path):
+    yield from _serve(tmp_path, built=False)
 
 
 def test_serve_rebuilds_on_a_change_keeps_the_last_good_pages_and_stops_on_ctrl_c(server):
@@ -150,10 +164,10 @@ def test_serve_rebuilds_on_a_change_keeps_the_last_good_pages_and_stops_on_ctrl_
     assert _get(port, PAGE) is None
 
 
-def test_ctrl_c_during_a_build_lets_it_wind_down(server, tmp_path):
+def test_ctrl_c_during_a_build_lets_it_wind_down(first_build, tmp_path):
     """The build is not killed under its feet: it stops as on its own Ctrl-C, leaving no
     staging folder and no process behind."""
-    proc, port, data, log = server
+    proc, port, data, log = first_build
     _wait("the first build running notebooks", FIRST_BUILD_S, lambda: "Running " in log.read_text(), proc, log)
     os.killpg(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=120) == 0, log.read_text()[-2000:]

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 import yaml
+from books import copy_of, kept_book
 from helpers import snapshot
 
 from analysis.builder import book, pipeline, site
@@ -21,9 +22,7 @@ from analysis.paths import ROOT
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory):
     """A variant book built once (notebooks and HTML), shared by this module's tests."""
-    out = tmp_path_factory.mktemp("site") / "variant"
-    pipeline.build(out, editions=("html",))
-    return out
+    return copy_of(kept_book("today"), tmp_path_factory.mktemp("site") / "variant")
 
 
 def test_a_rebuild_is_byte_identical_and_matches_the_committed_book(variant):

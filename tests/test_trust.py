@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from books import kept_book
 from helpers import pdf_text, read_rows, rearchive, snapshot, visible_text, write_rows
 
 from analysis import load, paths
-from analysis.builder import book, pipeline, site
+from analysis.builder import book, site
 from analysis.paths import ROOT
 
 PLANTED = (
@@ -127,9 +128,7 @@ def planted_book(tmp_path_factory) -> Path:
     for article in paths.archive_dir().glob("*.txt"):
         shutil.copyfile(article, archive / article.name)  # not the archive's read-only mode
     plant(data, archive)
-    out = tmp / "variant"
-    pipeline.build(out, data_dir=data, archive_dir=archive, editions=("html", "pdf"))
-    return out / "_build"
+    return kept_book("planted", data, archive, editions=("html", "pdf")) / "_build"
 
 
 @pytest.mark.parametrize("name", book.notebooks(ROOT))
