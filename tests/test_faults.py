@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,8 +20,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-import records
-from books import copy_of, inputs_of, kept_book
+from books import small_record
 from faults import MARK, Build, edit_claim_notes, marked, survivors, tree
 
 from analysis.builder import book, lifeline, site
@@ -34,16 +32,10 @@ PDF = site.pdf_path(ROOT).name
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path, list[str]]:
-    """A variant book of a small generated record (``records.py``: a few articles, figures
-    of every qualifier) with its HTML edition; a copy of its data, to edit; and the flags
-    that name those data and the record's archive. The PDF is first built by the cases. What
-    the cases prove is about processes and published folders, not the record: a small one
-    builds in half the time."""
+    """A variant book of a small record with its HTML edition (the PDF is first built by the
+    cases), a copy of its data to edit, and the flags that name its archive."""
     tmp = tmp_path_factory.mktemp("faults")
-    root = kept_book("faults", *records.write(tmp / "record", records.scenario("many")))
-    kept_data, archive = inputs_of("faults")
-    data = shutil.copytree(kept_data, tmp / "data")
-    return copy_of(root, tmp / "book"), data, ["--archive-dir", str(archive)]
+    return small_record(tmp / "book", tmp / "data", tmp / "record")
 
 
 def staging_html(root: Path) -> list[Path]:

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from books import copy_of, kept_book
+from books import small_record
 from faults import Build, edit_claim_notes, tree
 
 from analysis.builder import book
@@ -49,10 +49,11 @@ def small_disk(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def built(small_disk, tmp_path_factory) -> tuple[Path, Path]:
-    """A variant book with its HTML edition on the small disk; its data elsewhere."""
-    data = shutil.copytree(ROOT / "data", tmp_path_factory.mktemp("full-disk") / "data")
-    return copy_of(kept_book("today"), small_disk / "book"), data
+def built(small_disk, tmp_path_factory) -> tuple[Path, Path, list[str]]:
+    """A variant book of a small record with its HTML edition on the small disk; a copy of
+    its data elsewhere, and the flags that name its archive."""
+    tmp = tmp_path_factory.mktemp("full-disk")
+    return small_record(small_disk / "book", tmp / "data", tmp / "record")
 
 
 def size(folder: Path) -> int:
@@ -77,7 +78,7 @@ def stamps(root: Path) -> dict:
 
 @pytest.mark.parametrize("step", ["running the notebooks", "building the HTML edition"])
 def test_a_full_disk_stops_the_build_saying_so_and_leaves_nothing_half_written(built, small_disk, step):
-    root, data = built
+    root, data, record = built
     html = root / "_build" / "html"
     notebooks, pages = size(root / "book"), size(html)
     if step == "running the notebooks":
@@ -90,7 +91,7 @@ def test_a_full_disk_stops_the_build_saying_so_and_leaves_nothing_half_written(b
     edit_claim_notes(data, f"full disk {uuid.uuid4().hex[:8]}")
     ballast = fill(small_disk, leave)
     try:
-        build = Build(root, data, "--html")
+        build = Build(root, data, *record, "--html")
         assert build.finish() == 1, build.output
     finally:
         ballast.unlink()
@@ -108,7 +109,7 @@ def test_a_full_disk_stops_the_build_saying_so_and_leaves_nothing_half_written(b
     assert not list((root / "_build").glob("*.tmp")), "no partial stamps file"
     assert not build.survivors(within=5.0)
 
-    again = Build(root, data, "--html")
+    again = Build(root, data, *record, "--html")
     assert again.finish() == 0, again.output
     stale = f"Running {NOTEBOOKS} notebooks" if step == "running the notebooks" else "notebooks are up to date"
     assert again.printed(stale) and again.printed("The HTML edition built"), again.output
