@@ -262,8 +262,8 @@ def test_disagreement_quotes_are_marked_and_translated_in_the_sources_chapter(ds
 
 
 @pytest.fixture(scope="module")
-def book(written, tmp_path_factory) -> Path:
-    """The whole book of the generated record, in HTML and PDF."""
+def book(written) -> Path:
+    """The whole book of the generated record, in HTML and PDF (kept: see books.py)."""
     return kept_book("languages", *written, editions=("html", "pdf"))
 
 

@@ -21,7 +21,8 @@ from analysis.paths import ROOT
 
 @pytest.fixture(scope="module")
 def variant(tmp_path_factory):
-    """A variant book built once (notebooks and HTML), shared by this module's tests."""
+    """A copy of the kept variant book of today's record (notebooks and HTML), shared by
+    this module's tests."""
     return copy_of(kept_book("today"), tmp_path_factory.mktemp("site") / "variant")
 
 
