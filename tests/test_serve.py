@@ -67,14 +67,21 @@ def _wait(what: str, seconds: float, check, proc: subprocess.Popen | None, log: 
     pytest.fail(f"{what}: not within {seconds} s; make serve printed:\n{log.read_text()[-3000:]}")
 
 
-async def _reload_after(port: int, change, seconds: float) -> dict | None:
+async def _reload_after(port: int, change, seconds: float, log: Path) -> dict | None:
     """Connect to the server as an open page's livereload.js does (the protocol's hello and
-    info messages), make ``change``, and return the first reload command it sends."""
+    info messages), make ``change`` once the server counts the page among those to reload
+    (it says "Browser Connected"; a change seen before that would rebuild and tell no one),
+    and return the first reload command it sends."""
     page = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    url = f"http://127.0.0.1:{port}/{PAGE}"
     try:
         page.write_message(json.dumps({"command": "hello", "protocols": [LIVERELOAD_PROTOCOL]}))
-        page.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/{PAGE}"}))
+        page.write_message(json.dumps({"command": "info", "url": url}))
         assert json.loads(await page.read_message())["command"] == "hello"
+        deadline = time.monotonic() + seconds
+        while f"Browser Connected: {url}" not in log.read_text():
+            assert time.monotonic() < deadline, f"the server never took the page as open:\n{log.read_text()[-2000:]}"
+            await asyncio.sleep(0.05)
         change()
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
@@ -150,7 +157,7 @@ def test_serve_rebuilds_on_a_change_keeps_the_last_good_pages_and_stops_on_ctrl_
         write_rows(data / "claimants.csv", [{**claimants[0], "name": renamed}, *claimants[1:]])
 
     started = time.monotonic()
-    reload = asyncio.run(_reload_after(port, fix_and_rename, REBUILD_S))
+    reload = asyncio.run(_reload_after(port, fix_and_rename, REBUILD_S, log))
     assert reload and reload["command"] == "reload", log.read_text()[-2000:]
     assert renamed in _get(port, PAGE)
     print(f"change to reload: {time.monotonic() - started:.1f} s")
