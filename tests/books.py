@@ -84,7 +84,7 @@ def small_record(book: Path, data: Path, scratch: Path) -> tuple[Path, Path, lis
     ``data``, to edit; and the build's flags that name the record's archive (``scratch``
     holds the record as generated). For tests about processes and published folders rather
     than the record: it builds in about half the time of today's."""
-    root = kept_book("small record", *records.write(scratch, records.scenario("many")))
-    kept_data, archive = inputs_of("small record")
+    root = kept_book("small-record", *records.write(scratch, records.scenario("many")))
+    kept_data, archive = inputs_of("small-record")
     shutil.copytree(kept_data, data)
     return copy_of(root, book), data, ["--archive-dir", str(archive)]
