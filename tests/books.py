@@ -35,20 +35,15 @@ def _only_one_builder(name: str):
 
 def kept_book(name: str, data: Path | None = None, archive: Path | None = None, editions=("html",)) -> Path:
     """The root of the variant book ``name``, built from ``data`` and ``archive`` (this
-    repository's when not given) with ``editions``. Other inputs are copied to a fixed place
+    repository's when not given) with ``editions``. Those given are copied to a fixed place
     first: the archive's path is a parameter of the notebooks, and a scratch folder's path
     changes from run to run."""
     root = KEPT / name
+    kept_data, kept_archive = inputs_of(name)
     with _only_one_builder(name):
-        if data is not None or archive is not None:
-            data, archive = _keep_inputs(name, data, archive)
+        data, archive = _kept(data, kept_data), _kept(archive, kept_archive)
         pipeline.build(root, data_dir=data, archive_dir=archive, editions=editions)
     return root
-
-
-def _keep_inputs(name: str, data: Path | None, archive: Path | None) -> tuple[Path | None, Path | None]:
-    kept_data, kept_archive = inputs_of(name)
-    return _kept(data, kept_data), _kept(archive, kept_archive)
 
 
 def _kept(folder: Path | None, place: Path) -> Path | None:

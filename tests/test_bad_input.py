@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import shutil
@@ -903,31 +904,15 @@ def test_every_declared_code_has_a_case():
     assert covered == set(CODES), {"without a case": set(CODES) - covered, "undeclared": covered - set(CODES)}
 
 
-class NoNotebookWorkers:
-    """Stands in for the build's notebook workers, which it starts while it validates: a
-    case here stops at validation, so real workers (their kernels' imports cost about 0.3 s
-    of CPU a case) would prove nothing more. A notebook submitted to it fails the case;
-    ``test_build_stops_before_any_notebook_runs`` stops a build with the real ones."""
-
-    def __init__(self, plan) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-    def submit(self, *args, **kwargs):
-        raise AssertionError("a notebook was submitted although the data is invalid")
-
-    def shutdown(self, *args, **kwargs) -> None:
-        pass
-
-
 def problems_raised(monkeypatch) -> list:
-    """The problems the build's validation raises, collected as it raises them."""
+    """The problems the build's validation raises, collected as it raises them. The build
+    starts its notebook workers while it validates; here it gets none (their kernels'
+    imports cost about 0.3 s of CPU a case and prove nothing more), and running notebooks
+    fails the case. ``test_build_stops_before_any_notebook_runs`` stops a build with real ones."""
     from analysis.builder import pipeline
+
+    def notebooks_never_run(plan, pool):
+        raise AssertionError("notebooks ran although the data is invalid")
 
     raised, validate = [], pipeline.validate
 
@@ -939,7 +924,8 @@ def problems_raised(monkeypatch) -> list:
             raise
 
     monkeypatch.setattr(pipeline, "validate", validate_and_note)
-    monkeypatch.setattr(pipeline, "notebook_workers", NoNotebookWorkers)
+    monkeypatch.setattr(pipeline, "notebook_workers", lambda plan: contextlib.nullcontext())
+    monkeypatch.setattr(pipeline, "run_notebooks", notebooks_never_run)
     return raised
 
 
