@@ -2,11 +2,11 @@
 nothing running and nothing half-written, and the next build recovers by rerunning only
 what is stale; two builds of one book at once survive one of them being killed.
 
-Every case kills a real build of a variant book in a scratch folder at a point it detects
-(a line of the build's output, a file it writes, a process it starts), never after a
-fixed delay. The cases share one book: each edits the data, so that every step is stale,
-and compares the published folders with their versions before the edit and after the
-recovering build, which runs beside the last one killed and waits on its lock.
+One chain of builds of a variant book in a scratch folder, in both modes, kills each at a
+point it detects (a line of the build's output, a file it writes, a process it starts),
+never after a fixed delay. It starts with an edit of the data, so that every step is
+stale, and compares the published folders with their versions before the edit and after
+the build that completes, which runs beside the last one killed and waits on its lock.
 """
 
 from __future__ import annotations
@@ -63,12 +63,13 @@ POINTS = {
     "sphinx": sphinx_writing,
     "latex": lambda b: "xelatex" in b.seen.values(),
 }
-# what the build after a kill at each point runs (or skips) before the next point: only what was stale
+# what the build after a kill at each point prints before it reaches the next point: it
+# reruns only what was stale
 RERUN = {
     "validating": [f"Running {NOTEBOOKS} notebooks"],
     "notebooks": [f"Running {NOTEBOOKS} notebooks"],
     "sphinx": [f"All {NOTEBOOKS} notebooks are up to date", "The HTML edition built"],
-    "latex": [f"All {NOTEBOOKS} notebooks are up to date", "The HTML edition is up to date", "The PDF edition built"],
+    "latex": [f"All {NOTEBOOKS} notebooks are up to date", "The HTML edition is up to date"],
 }
 # how many processes each point must have started, at least, for the case to prove anything
 HELPERS = {
@@ -77,55 +78,70 @@ HELPERS = {
     "sphinx": 2,  # the forkserver and the resource tracker; Sphinx itself runs in the build
     "latex": 4,  # the guard, make, latexmk, xelatex
 }
+# The builds killed, in turn, each at its point and in its mode (plain: ordinary kernels,
+# the jupyter-book command); then the one that completes. Each mode is killed at its
+# notebooks and in LaTeX, and the modes alternate, so each build after a kill picks up
+# what a build of the other mode left, as a curator switching modes would.
+CHAIN = [
+    ("fast", "validating"),
+    ("fast", "notebooks"),
+    ("plain", "notebooks"),
+    ("fast", "sphinx"),
+    ("plain", "latex"),
+    ("fast", "latex"),
+]
+LAST = "plain"
 
 
-@pytest.mark.parametrize(
-    "plain, points",
-    [(False, ["validating", "notebooks", "sphinx", "latex"]), (True, ["notebooks", "latex"])],
-    ids=["fast", "plain"],
-)
-def test_a_build_killed_leaves_nothing_running_and_nothing_half_written(built, plain, points):
-    """One edit, then a build killed at each point in turn, each after the build before it
-    was killed at the previous point; then one that completes. Every kill must leave no
-    process behind within 5 s and the published folders old or new, and every build after
-    a kill must rerun just what the kill left stale.
+def test_a_build_killed_leaves_nothing_running_and_nothing_half_written(built):
+    """One edit, then a build killed at each point of ``CHAIN`` in turn, each after the build
+    before it was killed at the previous point; then one that completes. Every kill must
+    leave no process behind within 5 s and the published folders old or new, and every
+    build after a kill must rerun just what the kill left stale.
 
-    The build that completes is started before the last kill, so two builds of the book run
-    at once: it must wait on the editions' lock the killed one holds, then take it and
-    build, and leave it free."""
+    A build killed in LaTeX holds the editions' lock: the build after it is started before
+    the kill, so two builds of the book run at once, and it must wait on the lock, then
+    take it and build. So a plain build waits on a fast one and a fast on a plain one, and
+    the last leaves the lock free."""
     root, data, record = built
-    flags = [*record, "--html", "--pdf", *(["--plain"] if plain else [])]
+
+    def start(mode: str) -> Build:
+        return Build(root, data, *record, "--html", "--pdf", *(["--plain"] if mode == "plain" else []))
+
     old = published(root)
-    edit_claim_notes(data, f"{plain} {uuid.uuid4().hex[:8]}")  # never validated before
-    killed, previous, recovery = {}, None, None
-    for point in points:
-        build = Build(root, data, *flags)
-        build.wait_for(lambda: POINTS[point](build), f"{point} point")  # noqa: B023 (called at once)
+    edit_claim_notes(data, uuid.uuid4().hex[:8])  # never validated before
+    killed, previous = {}, None
+    build = start(CHAIN[0][0])
+    for index, (mode, point) in enumerate(CHAIN):
+        where = f"the {point} point ({mode} mode)"
+        build.wait_for(lambda: POINTS[point](build), where)  # noqa: B023 (called at once)
         for step in RERUN.get(previous, []):
             assert build.printed(step), f"after a kill at the {previous} point, expected {step!r}:\n{build.output}"
         marked = build.marked()
-        assert len(build.seen) >= HELPERS[point] and len(marked) > HELPERS[point], (point, build.seen, marked)
-        if point == points[-1]:
-            recovery = Build(root, data, *flags)
-            recovery.wait_for(lambda: recovery.printed("Waiting for another build"), "wait on the lock")  # noqa: B023
+        assert len(build.seen) >= HELPERS[point] and len(marked) > HELPERS[point], (where, build.seen, marked)
+        following = CHAIN[index + 1][0] if index + 1 < len(CHAIN) else LAST
+        after = start(following) if point == "latex" else None
+        if after:
+            after.wait_for(lambda: after.printed("Waiting for another build"), "wait on the lock")  # noqa: B023
         build.kill()
-        killed[point] = published(root)
+        killed[where] = published(root)
         left = build.survivors(within=5.0)
-        assert not left, f"still running 5 s after the build was killed at the {point} point: {left}"
+        assert not left, f"still running 5 s after the build was killed at {where}: {left}"
+        build = after or start(following)
         previous = point
 
-    assert recovery.finish() == 0, recovery.output
-    for step in RERUN[previous]:
-        assert recovery.printed(step), f"after a kill at the {previous} point, expected {step!r}:\n{recovery.output}"
-    assert not recovery.survivors(within=5.0)
+    assert build.finish() == 0, build.output
+    for step in [*RERUN[previous], "The PDF edition built"]:
+        assert build.printed(step), f"after a kill at the {previous} point, expected {step!r}:\n{build.output}"
+    assert not build.survivors(within=5.0)
     assert site.is_current(root, "html") and site.is_current(root, "pdf")
     with (root / "_build" / ".site.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
     new = published(root)
     assert new["book/"] != old["book/"] and new["_build/html"] != old["_build/html"], "the edit changed both"
-    for point, state in killed.items():
+    for where, state in killed.items():
         for folder, files in state.items():
-            assert files in (old[folder], new[folder]), f"{folder} after a kill at the {point} point is a mix"
+            assert files in (old[folder], new[folder]), f"{folder} after a kill at {where} is a mix"
     assert not list(root.glob(".book-next-*")) and not staging_html(root), "staging folders must be removed"
 
 

@@ -76,43 +76,47 @@ def stamps(root: Path) -> dict:
     return {step: entry for step, entry in steps.items() if step != "validation"}
 
 
-@pytest.mark.parametrize("step", ["running the notebooks", "building the HTML edition"])
-def test_a_full_disk_stops_the_build_saying_so_and_leaves_nothing_half_written(built, small_disk, step):
+def test_a_full_disk_stops_the_build_saying_so_and_leaves_nothing_half_written(built, small_disk):
+    """One edit, then a build that fills the disk while running the notebooks; then one with
+    room for the notebooks, which reruns them all (the first left them stale), and fills it
+    while building the HTML; then one with room, which builds only the HTML."""
     root, data, record = built
     html = root / "_build" / "html"
     notebooks, pages = size(root / "book"), size(html)
-    if step == "running the notebooks":
-        leave, kept = notebooks // 4, root / "book"  # less than the staging copy of book/
-    else:
+    assert 2 * notebooks < pages, "this book's HTML is too small for the HTML case"
+    cases = {
+        # less room than the staging copy of book/
+        "running the notebooks": (notebooks // 4, root / "book", None),
         # room for the notebooks' staging copy, not for the HTML's
-        assert 2 * notebooks < pages, "this book's HTML is too small for the case"
-        leave, kept = (2 * notebooks + pages) // 2, html
-    before_book, before_html, before_stamps = tree(root / "book"), tree(html), stamps(root)
+        "building the HTML edition": ((2 * notebooks + pages) // 2, html, f"Running {NOTEBOOKS} notebooks"),
+    }
     edit_claim_notes(data, f"full disk {uuid.uuid4().hex[:8]}")
-    ballast = fill(small_disk, leave)
-    try:
-        build = Build(root, data, *record, "--html")
-        assert build.finish() == 1, build.output
-    finally:
-        ballast.unlink()
+    for stage, (leave, kept, reran) in cases.items():
+        before_book, before_html, before_stamps = tree(root / "book"), tree(html), stamps(root)
+        ballast = fill(small_disk, leave)
+        try:
+            build = Build(root, data, *record, "--html")
+            assert build.finish() == 1, build.output
+        finally:
+            ballast.unlink()
 
-    message = next(line for line in build.lines if line.startswith("Build failed"))
-    assert "the disk is full" in message and f"holding {root}" in message and step in message, build.output
-    assert f"({kept} left as it was)" in message and "Traceback" not in build.output
-    assert tree(html) == before_html
-    if step == "running the notebooks":
-        assert tree(root / "book") == before_book
-    # nothing the full disk stopped is stamped current (the HTML's stop leaves the notebooks' stamped)
-    stopped = before_stamps if step == "running the notebooks" else {"edition:html": before_stamps["edition:html"]}
-    assert {name: stamps(root).get(name) for name in stopped} == stopped
-    assert not list(root.glob(".book-next-*")) and not list((root / "_build").glob(".html-next-*"))
-    assert not list((root / "_build").glob("*.tmp")), "no partial stamps file"
-    assert not build.survivors(within=5.0)
+        assert reran is None or build.printed(reran), f"{stage}: the stale notebooks ran first\n{build.output}"
+        message = next(line for line in build.lines if line.startswith("Build failed"))
+        assert "the disk is full" in message and f"holding {root}" in message and stage in message, build.output
+        assert f"({kept} left as it was)" in message and "Traceback" not in build.output
+        assert tree(html) == before_html
+        if stage == "running the notebooks":
+            assert tree(root / "book") == before_book
+        # nothing the full disk stopped is stamped current (the HTML's stop leaves the notebooks' stamped)
+        stopped = before_stamps if stage == "running the notebooks" else {"edition:html": before_stamps["edition:html"]}
+        assert {name: stamps(root).get(name) for name in stopped} == stopped
+        assert not list(root.glob(".book-next-*")) and not list((root / "_build").glob(".html-next-*"))
+        assert not list((root / "_build").glob("*.tmp")), "no partial stamps file"
+        assert not build.survivors(within=5.0)
 
     again = Build(root, data, *record, "--html")
     assert again.finish() == 0, again.output
-    stale = f"Running {NOTEBOOKS} notebooks" if step == "running the notebooks" else "notebooks are up to date"
-    assert again.printed(stale) and again.printed("The HTML edition built"), again.output
+    assert again.printed("notebooks are up to date") and again.printed("The HTML edition built"), again.output
 
 
 def test_a_full_disk_is_recognised_however_it_surfaces(tmp_path):
