@@ -277,9 +277,15 @@ class Browser:
             self._events = [e for e in self._events if e.get("sessionId") != session]
 
     def search(self, page: Path, words: str, width: int = 1280) -> dict:
-        """What Sphinx's search page ``page`` lists for ``words`` typed into its search box,
-        key by key, and submitted with Enter (the form loads the page again with ``?q=``):
-        the query the page ran, its summary line, and each result's link and title."""
+        """What Sphinx's search page ``page`` lists for ``words`` (see ``searches``)."""
+        return self.searches(page, [words], width)[0]
+
+    def searches(self, page: Path, queries: list[str], width: int = 1280) -> list[dict]:
+        """What Sphinx's search page ``page`` lists for each of ``queries`` in turn, as a
+        reader searching again from the results finds it: each typed key by key into the
+        page's search box (replacing what it holds) and submitted with Enter (the form loads
+        the page again with ``?q=``). For each, the query the page ran, its summary line,
+        each result's link and title, and the console's errors."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         try:
@@ -288,22 +294,25 @@ class Browser:
             metrics = {"width": width, "height": HEIGHTS.get(width, 900), "deviceScaleFactor": 1, "mobile": False}
             self.send("Emulation.setDeviceMetricsOverride", metrics, session)
             self._load(page, session)
-            self._evaluate(f"{SEARCH_BOX}.focus()", session)
-            for char in words:
-                self.send("Input.dispatchKeyEvent", {"type": "char", "text": char}, session)
-            typed = self._evaluate(f"{SEARCH_BOX}.value", session)
-            if typed != words:
-                raise BrowserError(f"typed {words!r} into the search box, which holds {typed!r}")
-            self._opening.add(session)  # the submitted form's page is let through
-            enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
-            self.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", **enter}, session)
-            self.send("Input.dispatchKeyEvent", {"type": "keyUp", **enter}, session)
-            self._loaded(session)
-            found = self._evaluate(SEARCHED, session)
-            query = self._evaluate("new URLSearchParams(location.search).get('q')", session)
-            return {**found, "query": query, "console": self._console(session)}
+            return [self._search(words, session) for words in queries]
         finally:
             self.send("Target.closeTarget", {"targetId": target})
+
+    def _search(self, words: str, session: str) -> dict:
+        self._evaluate(f"{SEARCH_BOX}.select()", session)  # focused, its text selected: typing replaces it
+        for char in words:
+            self.send("Input.dispatchKeyEvent", {"type": "char", "text": char}, session)
+        typed = self._evaluate(f"{SEARCH_BOX}.value", session)
+        if typed != words:
+            raise BrowserError(f"typed {words!r} into the search box, which holds {typed!r}")
+        self._opening.add(session)  # the submitted form's page is let through
+        enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
+        self.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", **enter}, session)
+        self.send("Input.dispatchKeyEvent", {"type": "keyUp", **enter}, session)
+        self._loaded(session)
+        found = self._evaluate(SEARCHED, session)
+        query = self._evaluate("new URLSearchParams(location.search).get('q')", session)
+        return {**found, "query": query, "console": self._console(session)}
 
     def screenshot(self, path: Path, width: int, out: Path, query: str = "") -> None:
         """A full-page PNG of ``path`` (with ``query`` after its "?") at ``width`` px."""

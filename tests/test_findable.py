@@ -40,6 +40,13 @@ def html() -> Path:
     return site.output_dir(ROOT, "html")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for this module's browser tests (each opens its own tab)."""
+    with chromium.Browser() as running:
+        yield running
+
+
 def some_figures(ds) -> list[tuple[str, int, str]]:
     """``printed_figures``, or a skip when no claim of the record prints one (all unquantified)."""
     figures = printed_figures(ds)
@@ -109,58 +116,58 @@ def test_the_index_holds_each_printed_figure_for_the_register(html, dataset):
 
 
 @needs_browser
-def test_the_browser_splits_a_query_as_the_index_does(html):
+def test_the_browser_splits_a_query_as_the_index_does(html, browser):
     samples = ["14,000", "14000", "3,000 reinforcements", "92 killed", "1.5 million", "Kim Jong-un’s C014 007"]
-    with chromium.Browser() as browser:
-        split = browser.evaluate(html / "search.html", f"{json.dumps(samples)}.map((q) => splitQuery(q))")
+    split = browser.evaluate(html / "search.html", f"{json.dumps(samples)}.map((q) => splitQuery(q))")
     assert split == [search.split(sample) for sample in samples]
 
 
 @needs_browser
-def test_searching_a_figure_as_printed_finds_the_register_and_the_pages_printing_it(html, dataset):
+def test_searching_a_figure_as_printed_finds_the_register_and_the_pages_printing_it(html, dataset, browser):
     figures = some_figures(dataset)[:6]
     claims = dataset.claims[dataset.claims["claim_id"].isin(register.listed(dataset))].to_dict("records")
-    with chromium.Browser() as browser:
-        for printed, value, word in figures:
-            queries = [printed]
-            if any(ch.isdigit() for ch in printed):
-                queries.append(str(value))  # typed without its thousands separators
-            if word:
-                queries.append(f"{printed} {word}")
-            # the entries whose title shows this figure are results themselves, linked to
-            term = search.split(printed)[0]
-            showing = [
-                f"book/{anchors.href(c['claim_id'])}"
-                for c in claims
-                if term in search.split(figure_text(c["value_low"], c["value_high"], c["qualifier"]))
-            ]
-            for query in queries:
-                found = browser.search(html / "search.html", query)
-                assert found["query"] == query and found["console"] == [], found
-                links = [r["href"] for r in found["results"]]
-                pages = [link.split("#")[0] for link in links]
-                assert f"book/{anchors.REGISTER_PAGE}.html" in pages, (query, found["summary"], links)
-                if query != f"{printed} {word}":  # Sphinx lists an entry when its title has every word
-                    assert set(showing) <= set(links), (query, showing, links)
-                assert re.search(r"found [1-9]\d* page", found["summary"]), found["summary"]
+    queries, showing = [], {}
+    for printed, value, word in figures:
+        forms = [printed]
+        if any(ch.isdigit() for ch in printed):
+            forms.append(str(value))  # typed without its thousands separators
+        if word:
+            forms.append(f"{printed} {word}")
+        # the entries whose title shows this figure are results themselves, linked to
+        term = search.split(printed)[0]
+        entries = [
+            f"book/{anchors.href(c['claim_id'])}"
+            for c in claims
+            if term in search.split(figure_text(c["value_low"], c["value_high"], c["qualifier"]))
+        ]
+        for query in forms:
+            # Sphinx lists an entry when its title has every word: not for the figure and its word
+            showing.setdefault(query, set()).update(entries if query != f"{printed} {word}" else [])
+        queries += forms
+    # one after another in one tab, each typed over the last, as a reader searches again
+    for query, found in zip(queries, browser.searches(html / "search.html", queries), strict=True):
+        assert found["query"] == query and found["console"] == [], found
+        links = [r["href"] for r in found["results"]]
+        pages = [link.split("#")[0] for link in links]
+        assert f"book/{anchors.REGISTER_PAGE}.html" in pages, (query, found["summary"], links)
+        assert showing[query] <= set(links), (query, showing[query], links)
+        assert re.search(r"found [1-9]\d* page", found["summary"]), found["summary"]
 
 
 @needs_browser
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_results_of_a_figure_search_are_readable_on_a_desktop_and_a_phone(html, dataset, width):
+def test_the_results_of_a_figure_search_are_readable_on_a_desktop_and_a_phone(html, dataset, width, browser):
     printed = some_figures(dataset)[0][0]
-    with chromium.Browser() as browser:
-        seen = browser.visit(html / "search.html", width, urlencode({"q": printed}))
+    seen = browser.visit(html / "search.html", width, urlencode({"q": printed}))
     assert [v["id"] for v in seen["axe"] if v["impact"] in ("serious", "critical")] == []
     assert seen["console"] == [] and seen["clipped"] == [] and not seen["pageOverflow"]
 
 
 @needs_browser
-def test_a_figure_the_book_does_not_print_finds_nothing(html):
+def test_a_figure_the_book_does_not_print_finds_nothing(html, browser):
     terms = _index(html)["terms"]
     absent = next(n for n in range(987_654, 10**7) if not any(search.figure_term(f"{n}") in t for t in terms))
-    with chromium.Browser() as browser:
-        found = browser.search(html / "search.html", f"{absent:,}")
+    found = browser.search(html / "search.html", f"{absent:,}")
     assert found["results"] == [], found
 
 
