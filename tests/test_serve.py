@@ -63,7 +63,7 @@ def _wait(what: str, seconds: float, check, proc: subprocess.Popen | None, log: 
             return found
         if proc is not None and proc.poll() is not None:
             break
-        time.sleep(0.5)
+        time.sleep(0.1)
     pytest.fail(f"{what}: not within {seconds} s; make serve printed:\n{log.read_text()[-3000:]}")
 
 
