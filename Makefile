@@ -89,11 +89,13 @@ serve: archive $(STAMP)
 
 # Unit and dataset tests, the warning-free editions, the pages in headless Chromium, and
 # nbval on the committed notebooks in book/ (not regenerated first: a stale notebook must
-# fail). Two test processes, each taking whole files (a notebook's cells share one
-# kernel; test_book.py alone builds this repository's editions).
+# fail), in kernels forked as the build's are (python3 names the kernelspec tests/conftest.py
+# puts in place; without it, the venv's ordinary one). Two test processes, each taking
+# whole files (a notebook's cells share one kernel; test_book.py alone builds this
+# repository's editions), the longest first as tests/conftest.py orders them.
 test: archive
 	@$(SIDE_BY_SIDE) $(STAMP) tex browser lint
-	$(PY) -m pytest -n 2 --dist loadfile tests book/*.ipynb --nbval --nbval-current-env
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests book/*.ipynb --nbval --nbval-kernel-name python3
 
 # ruff (lint, format) on analysis/ and tests/, nbstripout and nbQA-ruff on the templates,
 # cffconvert on CITATION.cff: all as repo-local hooks installed from PyPI by pre-commit.

@@ -1,20 +1,30 @@
-"""Shared fixtures: the validated dataset, and a scratch copy of the data package that a test may corrupt.
+"""Shared fixtures (the validated dataset, scratch copies of the data package and the
+archive that a test may corrupt), the order the test files run in, and nbval's kernels.
 
-Helper functions the tests share live in ``helpers.py``; this file holds only fixtures.
+Helper functions the tests share live in ``helpers.py``.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from helpers import add_article
 
 from analysis import load, paths
+from analysis.builder import kernels
+from analysis.builder.pipeline import KERNEL_PRELOAD
 from analysis.paths import ROOT, missing_archive
 
 DATA = ROOT / "data"
+
+
+# How long each test file took in the last run that ran it, kept in pytest's cache.
+SECONDS = "kursk-claims/seconds-per-file"
 
 
 def pytest_configure(config):
@@ -22,6 +32,68 @@ def pytest_configure(config):
     problem = missing_archive()
     if problem:
         raise pytest.UsageError(problem)
+    # in the process that reports the tests (not an xdist worker), unless the cache is off
+    if getattr(config, "cache", None) is not None and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(FileTimes(config))
+    if config.getoption("nbval_kernel_name", None) == kernels.KERNEL_NAME and kernels.supported():
+        config.pluginmanager.register(ForkedKernels())
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest files first (a file not timed yet before all), each file's tests in their
+    own order. ``make test``'s two workers each take a whole file when they are free
+    (``--dist loadfile --no-loadscope-reorder``), so a long file taken last would keep one
+    worker busy while the other has nothing left to do."""
+    cache = getattr(config, "cache", None)
+    seconds = cache.get(SECONDS, {}) if cache is not None else {}
+    items.sort(key=lambda item: -seconds.get(item.nodeid.split("::")[0], math.inf))
+
+
+class FileTimes:
+    """Adds up each file's time (set-up, call, tear-down) in the process that reports the
+    tests, xdist's controller or the only one, and keeps it in the cache at the end."""
+
+    def __init__(self, config):
+        self.cache, self.seconds = config.cache, Counter()
+
+    def pytest_runtest_logreport(self, report):
+        self.seconds[report.nodeid.split("::")[0]] += report.duration
+
+    def pytest_sessionfinish(self):
+        timed = {name: round(seconds, 1) for name, seconds in self.seconds.items()}
+        self.cache.set(SECONDS, {**self.cache.get(SECONDS, {}), **timed})
+
+
+class ForkedKernels:
+    """nbval's kernels forked from a zygote, as the build's are (``analysis.builder.kernels``),
+    when ``make test`` names the kernelspec the zygote writes (``--nbval-kernel-name
+    python3``): a notebook cannot tell (test_kernels.py), and each starts without a second
+    of imports. The zygote starts with the first notebook a test process runs; the
+    kernelspec is on ``JUPYTER_PATH`` only while nbval starts a notebook's kernel, so the
+    builds the other tests start, plain ones included, start theirs as they would anyway."""
+
+    def __init__(self):
+        self.zygote = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item):
+        if item.path.suffix != ".ipynb":
+            return (yield)
+        if self.zygote is None:
+            self.zygote = kernels.Zygote(KERNEL_PRELOAD)
+        before = os.environ.get("JUPYTER_PATH")
+        kernels.use_forked_kernels(self.zygote.jupyter_path)
+        try:
+            return (yield)
+        finally:
+            if before is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = before
+
+    def pytest_unconfigure(self):
+        if self.zygote is not None:
+            self.zygote.close()
 
 
 @pytest.fixture(scope="session")
