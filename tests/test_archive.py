@@ -38,7 +38,7 @@ def test_make_book_stops_before_installing_anything(tmp_path):
 
 def test_pytest_says_it_once(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "tests/test_units.py"],
+        [sys.executable, "-m", "pytest", "-n", "2", "tests/test_units.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,
