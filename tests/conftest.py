@@ -81,15 +81,10 @@ class ForkedKernels:
             return (yield)
         if self.zygote is None:
             self.zygote = kernels.Zygote(KERNEL_PRELOAD)
-        before = os.environ.get("JUPYTER_PATH")
-        kernels.use_forked_kernels(self.zygote.jupyter_path)
-        try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))  # as it was, afterwards
+            kernels.use_forked_kernels(self.zygote.jupyter_path)
             return (yield)
-        finally:
-            if before is None:
-                os.environ.pop("JUPYTER_PATH", None)
-            else:
-                os.environ["JUPYTER_PATH"] = before
 
     def pytest_unconfigure(self):
         if self.zygote is not None:

@@ -55,7 +55,9 @@ def cut(
 
     data_dir = Path(data_dir) if data_dir else paths.DATA_DIR
     notes = dict(notes or {})
-    load(data_dir, archive_dir)  # a release of an invalid record is no release (a valid one is cached)
+    # a release of an invalid record is no release; a record validated before, unchanged, is
+    # not validated again (the cache is keyed by the data, the archive and the code)
+    load(data_dir, archive_dir)
     package = rel.descriptor(data_dir)
     rows, _ = rel.changelog(data_dir, package)
     reasons = _request_problems(version, date, description, rows)
