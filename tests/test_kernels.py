@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
 from jupyter_client.manager import KernelManager
 from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
+from traitlets.config import Config
 
-from analysis.builder import kernels
+from analysis.builder import kernels, pipeline
 
 pytestmark = pytest.mark.skipif(not kernels.supported(), reason="forked kernels need Linux")
 
@@ -61,6 +65,7 @@ def run_probe(tmp_path, monkeypatch, zygote=None) -> tuple[dict, dict]:
         kernel_name="python3",
         progress_bar=False,
         shutdown_kernel="immediate",
+        config=Config(KernelManager=kernels.over_unix_sockets(str(tmp_path), "kernel")),
     )
     out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     return json.loads(out.cells[0].outputs[0]["text"]), out.metadata
@@ -192,3 +197,48 @@ def test_the_zygote_exits_when_the_build_closes_it():
     with pytest.raises(ChildProcessError):
         os.waitpid(zygote.pid, os.WNOHANG)
     assert not os.path.exists(zygote.address) and not os.path.exists(zygote.jupyter_path)
+
+
+# How the kernel running a notebook listens, as ipykernel read it from its connection file
+LISTENING = """\
+from ipykernel.kernelapp import IPKernelApp
+app = IPKernelApp.instance()
+print(app.transport, app.ip)
+"""
+
+
+def _execute_in_a_worker(jupyter_path, template, stage, logs) -> None:
+    kernels.use_forked_kernels(jupyter_path)
+    pipeline.execute_one(template, stage, {}, logs)
+
+
+@pytest.mark.parametrize("way", ["forked", "usual"])
+def test_the_builds_kernels_listen_on_unix_sockets_of_their_own(tmp_path, zygote, way):
+    """Not on TCP ports, which another process can take before the kernel binds them."""
+    template, stage = tmp_path / "listening.ipynb", tmp_path / "stage"
+    stage.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LISTENING)]), template)
+    jupyter_path = zygote.jupyter_path if way == "forked" else None
+    # in a worker of its own, as the build runs it: execute_one sends the worker's stderr to a log
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as worker:
+        worker.submit(_execute_in_a_worker, jupyter_path, template, stage, tmp_path / "logs").result()
+    transport, ip = nbformat.read(stage / template.name, as_version=4).cells[0].outputs[0]["text"].split()
+    assert transport == "ipc"
+    folder = Path(ip).parent
+    assert folder.name.startswith("kernel-") and Path(ip).name == "kernel"
+    assert not folder.exists(), "the sockets' folder is removed with the kernel"
+
+
+def test_a_kernel_from_the_zygotes_kernelspec_listens_on_unix_sockets(tmp_path, monkeypatch, zygote):
+    """Whoever starts it, even a client that asks for nothing (nbval, in the tests)."""
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    kernels.use_forked_kernels(zygote.jupyter_path)
+    with started_kernel(tmp_path) as manager:
+        assert manager.transport == "ipc"
+        assert Path(manager.ip).parent == Path(zygote.address).parent
+        client = manager.client()
+        client.wait_for_ready(timeout=10)
+        client.stop_channels()
+        sockets = [Path(f"{manager.ip}-{port}") for port in manager.ports]
+        assert len(sockets) == 5 and all(socket.is_socket() for socket in sockets)
+    assert not any(socket.exists() for socket in sockets), "removed when the kernel is shut down"

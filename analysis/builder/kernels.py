@@ -21,6 +21,9 @@ papermill is called the same either way.
 
 Linux only (process file descriptors, descriptor passing); elsewhere kernels start the
 usual way.
+
+Whichever way a kernel starts, it listens on Unix sockets of its own, not on TCP ports
+(``over_unix_sockets``).
 """
 
 from __future__ import annotations
@@ -59,6 +62,20 @@ LAUNCHER = ["-m", "ipykernel_launcher"]
 MAX_REQUEST = 1 << 20
 # seconds to wait for a killed kernel to exit, as jupyter_client waits for it at most
 KILL_WAIT = 5.0
+
+
+def over_unix_sockets(folder: str, name: str) -> dict[str, str]:
+    """Kernel manager settings under which a kernel listens on the Unix sockets
+    ``folder/name-1`` to ``-5``.
+
+    Over TCP, jupyter_client finds five free ports, closes them, and the kernel binds them
+    a moment later; another process can take one in between, and the kernel then dies
+    "before replying to kernel_info" (jupyter/jupyter_client#154). Kernels started in
+    parallel, beside other builds and browsers, hit it: here, about one start in 300.
+    A socket file in a folder of the kernel's own cannot be taken."""
+    if os.name != "posix":  # no Unix sockets for ZeroMQ: ports, as jupyter_client would
+        return {}
+    return {"transport": "ipc", "ip": os.path.join(folder, name)}
 
 
 def supported() -> bool:
@@ -161,6 +178,16 @@ class ForkingProvisioner(LocalProvisioner):
 
     zygote = Unicode("", config=True, help="The zygote's socket; empty: start kernels the usual way.")
     zygote_pid = Integer(0, config=True, help="The zygote's process id: the forked kernel's parent.")
+
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        km, folder = self.parent, os.path.dirname(self.zygote)
+        if km is not None and km.transport == "tcp" and self.zygote and os.path.isdir(folder):
+            # a client that left the transport as it was (nbval, in the tests) gets what
+            # the build asks for: sockets of the kernel's own, in the zygote's folder
+            for trait, value in over_unix_sockets(folder, self.kernel_id).items():
+                setattr(km, trait, value)
+            km.cache_ports = km.transport == "tcp"  # jupyter_client's port cache is for TCP ports
+        return await super().pre_launch(**kwargs)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         streams = _inheritable(kwargs.get("stdout"), 1), _inheritable(kwargs.get("stderr"), 2)

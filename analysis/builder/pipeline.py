@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import platform
 import shutil
+import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -292,6 +293,9 @@ def collect(running: dict[str, Future], p: Plan, logs: Path) -> dict[str, float]
 
 def execute_one(template: Path, stage: Path, parameters: dict, logs: Path) -> float:
     import papermill
+    from traitlets.config import Config
+
+    from analysis.builder import kernels
 
     # The kernel inherits this worker's stderr: send it to a log file, not the terminal.
     # Failures still arrive here as exceptions from papermill.
@@ -301,19 +305,22 @@ def execute_one(template: Path, stage: Path, parameters: dict, logs: Path) -> fl
 
     started = time.monotonic()
     target = stage / template.name
-    papermill.execute_notebook(
-        str(template),
-        str(target),
-        parameters=parameters,
-        cwd=str(stage),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        # every output has arrived when the kernel is stopped: no need to wait for it to exit
-        shutdown_kernel="immediate",
-        # written once when it has run (or failed), not after every cell: no one reads it before
-        request_save_on_cell_execute=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        papermill.execute_notebook(
+            str(template),
+            str(target),
+            parameters=parameters,
+            cwd=str(stage),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            # every output has arrived when the kernel is stopped: no need to wait for it to exit
+            shutdown_kernel="immediate",
+            # written once when it has run (or failed), not after every cell: no one reads it before
+            request_save_on_cell_execute=False,
+            # passed on by papermill to nbclient, and by nbclient to the kernel manager
+            config=Config(KernelManager=kernels.over_unix_sockets(sockets, "kernel")),
+        )
     normalise(target)
     return time.monotonic() - started
 
