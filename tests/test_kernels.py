@@ -242,3 +242,16 @@ def test_a_kernel_from_the_zygotes_kernelspec_listens_on_unix_sockets(tmp_path, 
         sockets = [Path(f"{manager.ip}-{port}") for port in manager.ports]
         assert len(sockets) == 5 and all(socket.is_socket() for socket in sockets)
     assert not any(socket.exists() for socket in sockets), "removed when the kernel is shut down"
+
+
+def test_the_zygotes_imports_print_nothing_on_the_builds_terminal(tmp_path, monkeypatch, capfd):
+    """What a kernel would have printed on its own log as it imports (debugpy's warning about
+    frozen modules, say) must not reach the build's output from the zygote."""
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    with kernels.Zygote(pipeline.KERNEL_PRELOAD) as zygote:
+        kernels.use_forked_kernels(zygote.jupyter_path)
+        with started_kernel(tmp_path) as manager:  # served once the imports are done
+            client = manager.client()
+            client.wait_for_ready(timeout=30)
+            client.stop_channels()
+    assert capfd.readouterr().err == ""

@@ -284,6 +284,10 @@ def _serve(listener: socket.socket, alive: int, preload: list[str]) -> None:
     if not os.environ.get("MPLBACKEND"):
         # what ipykernel sets before a notebook can import matplotlib, which reads it on import
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    # debugpy (which ipykernel.debugger imports) warns on import that frozen modules may hide
+    # breakpoints; here that would print on the build's terminal. This is the switch it names,
+    # as ipykernel's own kernelspec sets it; each kernel still gets its client's environment.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for module in preload:
         importlib.import_module(module)
     events = selectors.DefaultSelector()

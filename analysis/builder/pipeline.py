@@ -32,6 +32,7 @@ from analysis.fingerprint import digest, notebook_modules, validation_key
 # What the notebooks' kernels import: loaded once, by the process they are forked from.
 KERNEL_PRELOAD = [
     "ipykernel.kernelapp",
+    "ipykernel.debugger",  # debugpy: a tenth of a second of each kernel's start, imported lazily
     "IPython.display",
     "pandas",
     "matplotlib.pyplot",
