@@ -44,6 +44,20 @@ def test_a_failing_notebook_leaves_book_untouched(variant, tmp_path):
     assert not list(variant.glob(".book-*")), "staging folders must be cleaned up"
 
 
+def test_a_kernel_that_dies_is_reported_with_the_last_line_of_its_log(variant, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(TEMPLATES_DIR / "summary.ipynb", templates)
+    dying = nbformat.read(templates / "summary.ipynb", as_version=4)
+    dying.cells.append(nbformat.v4.new_code_cell("import os\nos.write(2, b'fatal: planted death\\n')\nos._exit(3)"))
+    nbformat.write(dying, templates / "summary.ipynb")
+    with pytest.raises(pipeline.BuildError) as failed:
+        pipeline.build(variant, templates=templates)
+    assert "summary.ipynb: DeadKernelError" in str(failed.value)
+    assert f"kernel log: {variant / '_build' / 'logs' / 'summary.log'}, ending: " in str(failed.value)
+    assert "fatal: planted death" in str(failed.value)
+
+
 def test_a_successful_build_replaces_book_and_normalises(variant):
     book = pipeline.build(variant, as_of="2025-01-31", only=["summary"])
     assert sorted(p.name for p in book.iterdir()) == ["bibliography.md", "figures", "pdf_front.md", "summary.ipynb"]

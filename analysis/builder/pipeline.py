@@ -283,7 +283,7 @@ def collect(running: dict[str, Future], p: Plan, logs: Path) -> dict[str, float]
             timings[name] = future.result()
             print(f"  [{done}/{len(running)}] {name}.ipynb  ok  {timings[name]:.1f}s", flush=True)
         except Exception as exc:  # report every failed notebook, then stop
-            failures.append(f"{name}.ipynb: {_describe(exc)} (kernel log: {logs / name}.log)")
+            failures.append(f"{name}.ipynb: {_describe(exc)} ({_kernel_log(logs / f'{name}.log')})")
             print(f"  [{done}/{len(running)}] {name}.ipynb  FAILED", flush=True)
     if failures:
         raise BuildError("; ".join(failures) + " (book/ left unchanged)")
@@ -356,6 +356,16 @@ def _keep_unchanged_times(stage: Path, book_dir: Path) -> None:
 
 def _same(a: Path, b: Path) -> bool:
     return b.is_file() and a.read_bytes() == b.read_bytes()
+
+
+def _kernel_log(log: Path, last: int = 3) -> str:
+    """Where the kernel's log is, and its ``last`` lines: a kernel that died (rather than
+    raised in a cell) says why only there, before papermill's own last words."""
+    try:
+        lines = [line.strip() for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        lines = []
+    return f"kernel log: {log}" + (f", ending: {' / '.join(lines[-last:])}" if lines else "")
 
 
 def _describe(exc: Exception) -> str:
