@@ -255,3 +255,10 @@ def test_the_zygotes_imports_print_nothing_on_the_builds_terminal(tmp_path, monk
             client.wait_for_ready(timeout=30)
             client.stop_channels()
     assert capfd.readouterr().err == ""
+
+
+def test_a_folder_too_deep_for_a_unix_socket_leaves_the_kernel_on_ports(tmp_path):
+    assert kernels.over_unix_sockets(str(tmp_path), "kernel") == {"transport": "ipc", "ip": str(tmp_path / "kernel")}
+    deep = tmp_path.joinpath(*["folder"] * 20)
+    assert len(str(deep)) > kernels.SOCKET_PATH_MAX
+    assert kernels.over_unix_sockets(str(deep), "kernel") == {}  # jupyter_client's ports, not a bind that fails

@@ -48,6 +48,7 @@ import traceback
 from importlib.metadata import entry_points
 from typing import Any
 
+import zmq
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Integer, Unicode
@@ -60,6 +61,8 @@ KERNEL_NAME = "python3"
 LAUNCHER = ["-m", "ipykernel_launcher"]
 # one request: pickled (argv, cwd, env), with the kernel's stdout and stderr attached
 MAX_REQUEST = 1 << 20
+# the longest path ZeroMQ takes for a Unix socket (0: none), less jupyter_client's "-N" and room
+SOCKET_PATH_MAX = getattr(zmq, "IPC_PATH_MAX_LEN", 0) - 3
 # seconds to wait for a killed kernel to exit, as jupyter_client waits for it at most
 KILL_WAIT = 5.0
 
@@ -72,10 +75,14 @@ def over_unix_sockets(folder: str, name: str) -> dict[str, str]:
     a moment later; another process can take one in between, and the kernel then dies
     "before replying to kernel_info" (jupyter/jupyter_client#154). Kernels started in
     parallel, beside other builds and browsers, hit it: here, about one start in 300.
-    A socket file in a folder of the kernel's own cannot be taken."""
-    if os.name != "posix":  # no Unix sockets for ZeroMQ: ports, as jupyter_client would
+    A socket file in a folder of the kernel's own cannot be taken.
+
+    Where there are no Unix sockets for ZeroMQ, or the path would be too long for one (a
+    deep temporary folder), the settings are empty: ports, as jupyter_client would."""
+    ip = os.path.join(folder, name)
+    if len(os.fsencode(ip)) > SOCKET_PATH_MAX:
         return {}
-    return {"transport": "ipc", "ip": os.path.join(folder, name)}
+    return {"transport": "ipc", "ip": ip}
 
 
 def supported() -> bool:
@@ -184,7 +191,7 @@ class ForkingProvisioner(LocalProvisioner):
         if km is not None and km.transport == "tcp" and self.zygote and os.path.isdir(folder):
             # a client that left the transport as it was (nbval, in the tests) gets what
             # the build asks for: sockets of the kernel's own, in the zygote's folder
-            for trait, value in over_unix_sockets(folder, self.kernel_id).items():
+            for trait, value in over_unix_sockets(folder, self.kernel_id[:8]).items():
                 setattr(km, trait, value)
             km.cache_ports = km.transport == "tcp"  # jupyter_client's port cache is for TCP ports
         return await super().pre_launch(**kwargs)
