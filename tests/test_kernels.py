@@ -72,9 +72,9 @@ def run_probe(tmp_path, monkeypatch, zygote=None) -> tuple[dict, dict]:
 
 
 @contextmanager
-def started_kernel(cwd):
+def started_kernel(cwd, **settings):
     """A kernel started by jupyter_client directly, for a look at how it was started."""
-    manager = KernelManager(kernel_name="python3")
+    manager = KernelManager(kernel_name="python3", **settings)
     manager.start_kernel(cwd=str(cwd))
     try:
         yield manager
@@ -121,7 +121,7 @@ def test_without_the_zygotes_kernelspec_kernels_start_the_usual_way(tmp_path, mo
     seen, _ = run_probe(tmp_path, monkeypatch)
     assert not seen["pandas_already_imported"]
     assert seen["parent"] == os.getpid() and seen["cwd"] == str(tmp_path / "work")
-    with started_kernel(tmp_path) as manager:
+    with started_kernel(tmp_path, **kernels.over_unix_sockets(str(tmp_path), "kernel")) as manager:
         assert type(manager.provisioner) is LocalProvisioner
 
 
@@ -173,7 +173,7 @@ def test_without_a_zygote_the_provisioner_starts_kernels_the_usual_way(tmp_path,
     kernelspec = {"argv": argv, "display_name": "Python 3", "language": "python"}
     (spec / "kernel.json").write_text(json.dumps({**kernelspec, "metadata": {"kernel_provisioner": provisioner}}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
-    with started_kernel(tmp_path) as manager:
+    with started_kernel(tmp_path, **kernels.over_unix_sockets(str(tmp_path), "kernel")) as manager:
         assert isinstance(manager.provisioner, kernels.ForkingProvisioner)
         assert isinstance(manager.provisioner.process, subprocess.Popen)
         assert parent_of(manager.provisioner.pid) == os.getpid()
