@@ -188,3 +188,26 @@ def test_make_serve_passes_port_and_data_dir():
         ["make", "-n", "serve", "PORT=8123", "DATA_DIR=elsewhere"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert '-m analysis serve --data-dir "elsewhere" --port "8123"' in dry
+
+
+def test_a_port_in_use_stops_serve_at_once_saying_so_and_builds_nothing(tmp_path):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        command = [
+            sys.executable,
+            "-m",
+            "analysis",
+            "serve",
+            "--data-dir",
+            str(DATA_DIR),
+            "--out",
+            str(tmp_path / "book"),
+        ]
+        result = subprocess.run([*command, "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert f"make serve: port {port} on 127.0.0.1 is in use by another program" in result.stderr
+    assert f"make serve PORT={port + 1}" in result.stderr and "nothing was built" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert not (tmp_path / "book").exists()

@@ -135,12 +135,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args) -> int:
-    from analysis.builder.serve import DEFAULT_PORT, serve
+    from analysis.builder.serve import DEFAULT_PORT, PortInUse, serve
 
     try:
         serve(args.data_dir, args.out, args.archive_dir, args.port or DEFAULT_PORT, args.plain)
     except KeyboardInterrupt:
         pass  # Ctrl-C during the first build: the build says what it left as it was
+    except PortInUse as err:
+        print(f"make serve: {err}", file=sys.stderr)
+        return 2
     print("make serve: stopped", file=sys.stderr)
     return 0
 

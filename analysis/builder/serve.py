@@ -13,6 +13,8 @@ asked for during a rebuild is sent once it is done, and the reload comes after t
 
 from __future__ import annotations
 
+import errno
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +26,28 @@ from analysis.builder import book, site
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+
+
+class PortInUse(Exception):
+    def __init__(self, port: int) -> None:
+        super().__init__(
+            f"port {port} on {HOST} is in use by another program: stop it, or serve on another "
+            f"port (make serve PORT={port + 1}; python -m analysis serve --port {port + 1}); nothing was built"
+        )
+
+
+def _reserve(port: int) -> socket.socket:
+    """The port, bound now and held through the first build: a port in use stops ``serve``
+    before it builds anything, and no other program can take it while the build runs."""
+    reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        reserved.bind((HOST, port))
+    except OSError as exc:
+        reserved.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(port) from None
+        raise
+    return reserved
 
 
 def watched(data_dir: Path) -> list[str]:
@@ -68,6 +92,7 @@ def serve(
     data_dir = Path(data_dir or paths.DATA_DIR).resolve()
     command = build_command(data_dir, out, archive_dir, plain)
     pages = site.output_dir(Path(out or paths.ROOT).resolve(), "html")
+    reserved = _reserve(port)
 
     def rebuild() -> None:
         # output straight to the terminal: the validation problems, file, row and field
@@ -78,10 +103,18 @@ def serve(
                 flush=True,
             )
 
-    rebuild()
+    try:
+        rebuild()
+    finally:
+        reserved.close()  # for livereload to bind, a moment later
     if not (pages / "index.html").is_file():
         print(f"make serve: nothing to serve yet in {pages}; fix the problems above and save again", file=sys.stderr)
     server = Server()
     for path in watched(data_dir):
         server.watch(path, rebuild)
-    server.serve(root=str(pages), host=HOST, port=port)
+    try:
+        server.serve(root=str(pages), host=HOST, port=port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:  # taken in that moment
+            raise PortInUse(port) from None
+        raise
