@@ -95,6 +95,10 @@ async def _reload_after(port: int, change, seconds: float, log: Path) -> dict | 
         page.close()
 
 
+def _command(data: Path, book: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", "analysis", "serve", "--data-dir", str(data), "--out", str(book), "--port", str(port)]
+
+
 def _serve(tmp_path: Path, built: bool):
     """``make serve`` of a scratch book; ``built``: a book built before (its first build
     then finds it current), else an empty folder (its first build runs everything)."""
@@ -104,11 +108,14 @@ def _serve(tmp_path: Path, built: bool):
         copy_of(kept_book("today"), tmp_path / "book")
     port = _free_port()
     log = tmp_path / "serve.log"
-    command = [sys.executable, "-m", "analysis", "serve", "--data-dir", str(data), "--out", str(tmp_path / "book")]
     with log.open("w") as out:
         # its own process group, as a terminal's foreground job, so Ctrl-C reaches its builds too
         proc = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            _command(data, tmp_path / "book", port),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         yield proc, port, data, log
@@ -195,17 +202,8 @@ def test_a_port_in_use_stops_serve_at_once_saying_so_and_builds_nothing(tmp_path
         other.bind(("127.0.0.1", 0))
         other.listen()
         port = other.getsockname()[1]
-        command = [
-            sys.executable,
-            "-m",
-            "analysis",
-            "serve",
-            "--data-dir",
-            str(DATA_DIR),
-            "--out",
-            str(tmp_path / "book"),
-        ]
-        result = subprocess.run([*command, "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        command = _command(DATA_DIR, tmp_path / "book", port)
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, result.stderr
     assert f"make serve: port {port} on 127.0.0.1 is in use by another program" in result.stderr
     assert f"make serve PORT={port + 1}" in result.stderr and "nothing was built" in result.stderr

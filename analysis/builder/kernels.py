@@ -191,9 +191,10 @@ class ForkingProvisioner(LocalProvisioner):
         if km is not None and km.transport == "tcp" and self.zygote and os.path.isdir(folder):
             # a client that left the transport as it was (nbval, in the tests) gets what
             # the build asks for: sockets of the kernel's own, in the zygote's folder
-            for trait, value in over_unix_sockets(folder, self.kernel_id[:8]).items():
-                setattr(km, trait, value)
-            km.cache_ports = km.transport == "tcp"  # jupyter_client's port cache is for TCP ports
+            settings = over_unix_sockets(folder, self.kernel_id[:8])
+            if settings:
+                km.transport, km.ip = settings["transport"], settings["ip"]
+                km.cache_ports = False  # jupyter_client's port cache is for TCP ports
         return await super().pre_launch(**kwargs)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:

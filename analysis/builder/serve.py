@@ -13,6 +13,7 @@ asked for during a rebuild is sent once it is done, and the reload comes after t
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 import subprocess
@@ -29,25 +30,22 @@ DEFAULT_PORT = 8000
 
 
 class PortInUse(Exception):
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, then: str) -> None:
         super().__init__(
             f"port {port} on {HOST} is in use by another program: stop it, or serve on another "
-            f"port (make serve PORT={port + 1}; python -m analysis serve --port {port + 1}); nothing was built"
+            f"port (make serve PORT={port + 1}; python -m analysis serve --port {port + 1}); {then}"
         )
 
 
-def _reserve(port: int) -> socket.socket:
-    """The port, bound now and held through the first build: a port in use stops ``serve``
-    before it builds anything, and no other program can take it while the build runs."""
-    reserved = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+@contextlib.contextmanager
+def _binding(port: int, then: str):
+    """Bind ``port`` in the block; a port in use becomes ``PortInUse``, saying ``then``."""
     try:
-        reserved.bind((HOST, port))
+        yield
     except OSError as exc:
-        reserved.close()
         if exc.errno == errno.EADDRINUSE:
-            raise PortInUse(port) from None
+            raise PortInUse(port, then) from None
         raise
-    return reserved
 
 
 def watched(data_dir: Path) -> list[str]:
@@ -92,7 +90,6 @@ def serve(
     data_dir = Path(data_dir or paths.DATA_DIR).resolve()
     command = build_command(data_dir, out, archive_dir, plain)
     pages = site.output_dir(Path(out or paths.ROOT).resolve(), "html")
-    reserved = _reserve(port)
 
     def rebuild() -> None:
         # output straight to the terminal: the validation problems, file, row and field
@@ -103,18 +100,17 @@ def serve(
                 flush=True,
             )
 
-    try:
+    # the port, bound before the first build and held through it: a port in use stops serve
+    # before it builds anything, and no other program can take it while the build runs
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as reserved:
+        with _binding(port, "nothing was built"):
+            reserved.bind((HOST, port))
         rebuild()
-    finally:
-        reserved.close()  # for livereload to bind, a moment later
+    # released, for livereload to bind a moment later
     if not (pages / "index.html").is_file():
         print(f"make serve: nothing to serve yet in {pages}; fix the problems above and save again", file=sys.stderr)
     server = Server()
     for path in watched(data_dir):
         server.watch(path, rebuild)
-    try:
+    with _binding(port, f"the pages built are in {pages}"):  # taken in that moment
         server.serve(root=str(pages), host=HOST, port=port)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:  # taken in that moment
-            raise PortInUse(port) from None
-        raise
