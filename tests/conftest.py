@@ -6,6 +6,7 @@ Helper functions the tests share live in ``helpers.py``.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import shutil
@@ -47,6 +48,13 @@ def pytest_collection_modifyitems(config, items):
     cache = getattr(config, "cache", None)
     seconds = cache.get(SECONDS, {}) if cache is not None else {}
     items.sort(key=lambda item: -seconds.get(item.nodeid.split("::")[0], math.inf))
+
+
+def pytest_collection_finish(session):
+    """What collecting imported (pandas, matplotlib, Sphinx, the test modules) lives as long as
+    this process: frozen out of the cycle collector's sight, so that its collections, set
+    off again and again by the tests' own allocations, stop walking it each time."""
+    gc.freeze()
 
 
 class FileTimes:

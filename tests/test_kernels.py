@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.skipif(not kernels.supported(), reason="forked kernels 
 
 # What a notebook can see of the process it runs in.
 PROBE = """\
-import json, os, signal, sys, time
+import gc, json, os, signal, sys, time
 import matplotlib
 print(json.dumps({
     "as_a_new_python": {
@@ -37,6 +38,7 @@ print(json.dumps({
         "matplotlib_backend": matplotlib.get_backend(),
     },
     "pandas_already_imported": "pandas" in sys.modules,
+    "objects_frozen": gc.get_freeze_count(),
     "cwd": os.getcwd(),
     "marker": os.environ.get("KERNEL_TEST_MARKER"),
     "tz": time.strftime("%Z"),
@@ -89,12 +91,15 @@ def parent_of(pid: int) -> int:
 
 @contextmanager
 def zygote_as_the_build_forks_it():
-    # as the build's command line has it when it forks the zygote
+    # as the build's command line has it when it forks the zygote: a SIGTERM handler, and
+    # nothing frozen out of the cycle collector (this test process has its heap frozen)
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    gc.unfreeze()
     try:
         zygote = kernels.Zygote(["pandas", "matplotlib.pyplot"])
     finally:
         signal.signal(signal.SIGTERM, previous)
+        gc.freeze()
     with zygote:
         yield zygote
 
@@ -108,6 +113,8 @@ def zygote():
 def test_a_forked_kernel_is_a_fresh_kernel_with_the_imports_done(tmp_path, monkeypatch, zygote):
     seen, _ = run_probe(tmp_path, monkeypatch, zygote)
     assert seen["pandas_already_imported"], "the zygote's imports are inherited"
+    # and kept out of the cycle collector's walks (gc.freeze), as they live as long as the kernel
+    assert seen["objects_frozen"] > 10_000
     assert seen["parent"] == zygote.pid
     # what jupyter_client prepared: working folder, environment, a session of its own
     assert seen["cwd"] == str(tmp_path / "work")
@@ -119,7 +126,7 @@ def test_a_forked_kernel_is_a_fresh_kernel_with_the_imports_done(tmp_path, monke
 
 def test_without_the_zygotes_kernelspec_kernels_start_the_usual_way(tmp_path, monkeypatch, zygote):
     seen, _ = run_probe(tmp_path, monkeypatch)
-    assert not seen["pandas_already_imported"]
+    assert not seen["pandas_already_imported"] and seen["objects_frozen"] == 0
     assert seen["parent"] == os.getpid() and seen["cwd"] == str(tmp_path / "work")
     with started_kernel(tmp_path, **kernels.over_unix_sockets(str(tmp_path), "kernel")) as manager:
         assert type(manager.provisioner) is LocalProvisioner

@@ -29,6 +29,7 @@ Whichever way a kernel starts, it listens on Unix sockets of its own, not on TCP
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import importlib.util
 import json
@@ -298,6 +299,10 @@ def _serve(listener: socket.socket, alive: int, preload: list[str]) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for module in preload:
         importlib.import_module(module)
+    # What was preloaded lives as long as each kernel: out of the cycle collector's sight
+    # (gc.freeze, as Python's documentation suggests before forking), a kernel's collections
+    # stop walking it again and again.
+    gc.freeze()
     events = selectors.DefaultSelector()
     events.register(listener, selectors.EVENT_READ)
     events.register(alive, selectors.EVENT_READ)

@@ -45,8 +45,9 @@ KERNEL_PRELOAD = [
     "analysis.chapters.estimate_tables",
     "analysis.chapters.summary",
 ]
-# What the workers import: loaded once, by the forkserver they are forked from.
-WORKER_PRELOAD = ["papermill"]
+# What the workers import: loaded once, by the forkserver they are forked from (this module
+# too: a worker runs its functions, and would otherwise import it, and Sphinx with it, again).
+WORKER_PRELOAD = ["papermill", __name__, "analysis.builder.kernels"]
 
 
 class BuildError(Exception):
