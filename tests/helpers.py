@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import signal
 import subprocess
 import zlib
 from collections import Counter
@@ -20,6 +21,14 @@ from pathlib import Path
 from analysis.builder.curate import add_source
 from analysis.data.checks.archive import ARCHIVE_NAME, CONTENT_NAMED_FROM, archive_name, sha256_text
 from analysis.data.vocabulary import DEPLOYED
+
+
+def as_in_a_terminal() -> None:
+    """For ``Popen(preexec_fn=...)`` of a command a test interrupts with Ctrl-C (SIGINT): it
+    gets SIGINT as a terminal's foreground job has it. A test runner started in the
+    background (nohup, ``&``) passes SIGINT on ignored, and Python then installs no
+    KeyboardInterrupt handler, so the command and its builds would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

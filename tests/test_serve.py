@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from books import copy_of, kept_book
-from helpers import read_rows, set_cell, write_rows
+from helpers import as_in_a_terminal, read_rows, set_cell, write_rows
 from tornado.websocket import websocket_connect
 
 from analysis.paths import DATA_DIR, ROOT
@@ -116,6 +116,7 @@ def _serve(tmp_path: Path, built: bool):
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=as_in_a_terminal,
         )
     try:
         yield proc, port, data, log

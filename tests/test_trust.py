@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from books import kept_book
-from helpers import pdf_text, read_rows, rearchive, snapshot, visible_text, write_rows
+from helpers import as_in_a_terminal, pdf_text, read_rows, rearchive, snapshot, visible_text, write_rows
 
 from analysis import load, paths
 from analysis.builder import book, site
@@ -43,9 +43,7 @@ def test_an_interrupted_build_leaves_book_as_it_was(tmp_path, sig):
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
-        # as in a terminal: a test runner started in the background (nohup, `&`) passes on
-        # SIGINT ignored, and Python then installs no KeyboardInterrupt handler
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=as_in_a_terminal,
     )
     # Interrupt once papermill is running notebooks (a worker opens its kernel log as it
     # starts one), not after a fixed delay: with forked kernels the whole run can take
