@@ -49,11 +49,15 @@ def _binding(port: int, then: str):
 
 
 def watched(data_dir: Path) -> list[str]:
-    """What a rebuild reads that a curator edits (folders, files and globs livereload polls).
-    Not the rest of ``book/``: the build writes its notebooks and figures there itself."""
+    """What a rebuild reads that a curator edits (files and globs livereload polls). Not the
+    rest of ``book/``: the build writes its notebooks and figures there itself.
+
+    A folder is given as the glob of every file below it: livereload looks at each file a
+    glob matches, but stops at the first changed file of a folder, meets the files after it
+    on its next look as new, and then tells the open pages to reload although nothing changed."""
     folders = [data_dir, paths.ROOT / "analysis"]
     files = [paths.ROOT / name for name in book.CONFIG_FILES]
-    return [str(p) for p in [*folders, *files]] + [str(paths.BOOK_DIR / "*.md")]
+    return [str(f / "**" / "*") for f in folders] + [str(f) for f in files] + [str(paths.BOOK_DIR / "*.md")]
 
 
 def build_command(data_dir: Path, out: Path | None, archive_dir: str | None, plain: bool) -> list[str]:
