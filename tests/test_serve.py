@@ -214,7 +214,7 @@ def test_a_port_in_use_stops_serve_at_once_saying_so_and_builds_nothing(tmp_path
     assert not (tmp_path / "book").exists()
 
 
-def test_a_change_seen_at_the_first_look_sends_no_second_reload(tmp_path, monkeypatch):
+def test_a_change_seen_at_the_first_look_sends_no_second_reload(tmp_path):
     """livereload's first look at the watched paths (the poll after serve starts) can find
     an edit made meanwhile; the look after must then find nothing to reload. Watching a
     folder, livereload stops at the first changed file, meets the files after it on the next
@@ -222,6 +222,9 @@ def test_a_change_seen_at_the_first_look_sends_no_second_reload(tmp_path, monkey
     then reloaded to the old pages (a flaky failure of the serve test above)."""
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
+    # a file in a folder below, which a walk of the data folder meets after its own files
+    (data / "notes").mkdir()
+    (data / "notes" / "earlier.csv").write_text("x\n")
     watcher = Watcher()
     ran = []
     for path in serve.watched(data):
@@ -231,9 +234,8 @@ def test_a_change_seen_at_the_first_look_sends_no_second_reload(tmp_path, monkey
     changed, _ = watcher.examine()
     assert ran == [1] and changed
     assert watcher.examine() == (None, None), "nothing changed since: no reload"
-    # and a file in a folder below is watched too
+    # and a file added to a folder below is watched too
     added = data / "notes" / "new.csv"
-    added.parent.mkdir()
     added.write_text("x\n")
     os.utime(added, (time.time() + 5, time.time() + 5))
     assert watcher.examine()[0] == str(added) and ran == [1, 1]
