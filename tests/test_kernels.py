@@ -74,8 +74,10 @@ def run_probe(tmp_path, monkeypatch, zygote=None) -> tuple[dict, dict]:
 
 
 @contextmanager
-def started_kernel(cwd, **settings):
-    """A kernel started by jupyter_client directly, for a look at how it was started."""
+def started_kernel(cwd, on_unix_sockets: bool = True):
+    """A kernel started by jupyter_client directly, for a look at how it was started: on
+    Unix sockets in ``cwd``, as the build asks for, or (``False``) with nothing asked for."""
+    settings = kernels.over_unix_sockets(str(cwd), "kernel") if on_unix_sockets else {}
     manager = KernelManager(kernel_name="python3", **settings)
     manager.start_kernel(cwd=str(cwd))
     try:
@@ -128,7 +130,7 @@ def test_without_the_zygotes_kernelspec_kernels_start_the_usual_way(tmp_path, mo
     seen, _ = run_probe(tmp_path, monkeypatch)
     assert not seen["pandas_already_imported"] and seen["objects_frozen"] == 0
     assert seen["parent"] == os.getpid() and seen["cwd"] == str(tmp_path / "work")
-    with started_kernel(tmp_path, **kernels.over_unix_sockets(str(tmp_path), "kernel")) as manager:
+    with started_kernel(tmp_path) as manager:
         assert type(manager.provisioner) is LocalProvisioner
 
 
@@ -180,7 +182,7 @@ def test_without_a_zygote_the_provisioner_starts_kernels_the_usual_way(tmp_path,
     kernelspec = {"argv": argv, "display_name": "Python 3", "language": "python"}
     (spec / "kernel.json").write_text(json.dumps({**kernelspec, "metadata": {"kernel_provisioner": provisioner}}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
-    with started_kernel(tmp_path, **kernels.over_unix_sockets(str(tmp_path), "kernel")) as manager:
+    with started_kernel(tmp_path) as manager:
         assert isinstance(manager.provisioner, kernels.ForkingProvisioner)
         assert isinstance(manager.provisioner.process, subprocess.Popen)
         assert parent_of(manager.provisioner.pid) == os.getpid()
@@ -240,7 +242,7 @@ def test_a_kernel_from_the_zygotes_kernelspec_listens_on_unix_sockets(tmp_path, 
     """Whoever starts it, even a client that asks for nothing (nbval, in the tests)."""
     monkeypatch.delenv("JUPYTER_PATH", raising=False)
     kernels.use_forked_kernels(zygote.jupyter_path)
-    with started_kernel(tmp_path) as manager:
+    with started_kernel(tmp_path, on_unix_sockets=False) as manager:
         assert manager.transport == "ipc"
         assert Path(manager.ip).parent == Path(zygote.address).parent
         client = manager.client()
