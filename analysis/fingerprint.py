@@ -14,6 +14,7 @@ import ast
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -65,13 +66,12 @@ def module_files(modules: Iterable[str]) -> list[Path]:
     import, transitively, with their parent packages."""
     seen: dict[str, Path] = {}
     todo = [m for m in modules if _is_ours(m)]
+    sources = _sources()
     while todo:
         name = todo.pop()
-        if name in seen:
+        if name in seen or name not in sources:
             continue
-        path = _source(name)
-        if path is None:
-            continue
+        path = Path(sources[name])
         seen[name] = path
         parent = name.rpartition(".")[0]
         todo += [parent] if parent else []
@@ -94,7 +94,8 @@ def notebook_modules(path: Path) -> list[str]:
         if cell["cell_type"] == "code":
             source = cell["source"]
             found += imported_modules(ast.parse("".join(source) if isinstance(source, list) else source))
-    return sorted({name for name in found if _source(name)})
+    sources = _sources()
+    return sorted({name for name in found if name in sources})
 
 
 def imported_modules(tree: ast.AST) -> list[str]:
@@ -114,9 +115,21 @@ def _is_ours(name: str) -> bool:
     return name == PACKAGE or name.startswith(PACKAGE + ".")
 
 
-def _source(name: str) -> Path | None:
-    base = CODE_ROOT.joinpath(*name.split("."))
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None  # an attribute imported from a module, not a module
+def _sources() -> dict[str, str]:
+    """The source file of every module of the package, by name (a package's is its
+    ``__init__.py``). Listed afresh at each call, as modules come and go; one listing
+    answers the many names an import statement may mean (most are attributes, not modules)."""
+    found: dict[str, str] = {}
+    skip = len(str(CODE_ROOT)) + 1
+    for folder, subfolders, files in os.walk(CODE_ROOT / PACKAGE):
+        subfolders[:] = [d for d in subfolders if d.isidentifier() and d != "__pycache__"]
+        package = folder[skip:].replace(os.sep, ".")
+        for file in files:
+            stem, suffix = os.path.splitext(file)
+            if suffix != ".py":
+                continue
+            if stem == "__init__":
+                found.setdefault(package, os.path.join(folder, file))
+            else:  # a module goes before a package of the same name, as it always did here
+                found[f"{package}.{stem}"] = os.path.join(folder, file)
+    return found

@@ -241,3 +241,27 @@ def test_declared_codes_are_kebab_case_with_a_meaning():
     for code, meaning in CODES.items():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code), code
         assert meaning.strip(), code
+
+
+def test_a_steps_modules_are_followed_through_the_package_as_it_stands(tmp_path, monkeypatch):
+    """``module_files`` follows imports to the package's modules, listed afresh at each call:
+    a module added since the last call is followed, a name imported from a module is not
+    taken for a module, and bytecode caches are not sources."""
+    from analysis import fingerprint
+
+    package = tmp_path / "analysis"
+    (package / "text" / "__pycache__").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "text" / "__init__.py").write_text("")
+    (package / "text" / "words.py").write_text("def say(): ...\n")
+    (package / "text" / "__pycache__" / "later.py").write_text("")
+    (package / "chart.py").write_text("from analysis.text.words import say\nimport analysis.later\n")
+    monkeypatch.setattr(fingerprint, "CODE_ROOT", tmp_path)
+
+    def followed() -> list[str]:
+        return [path.relative_to(tmp_path).as_posix() for path in fingerprint.module_files(["analysis.chart"])]
+
+    words = ["analysis/__init__.py", "analysis/chart.py", "analysis/text/__init__.py", "analysis/text/words.py"]
+    assert followed() == words
+    (package / "later.py").write_text("")
+    assert followed() == sorted([*words, "analysis/later.py"])

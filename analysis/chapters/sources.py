@@ -30,7 +30,10 @@ def source_matrix(ds) -> str:
     for _, g in grouped:
         top = g.iloc[0]
         label = f"{top['metric_label']}: {figure_text(top['value_low'], top['value_high'], top['qualifier'])}"
-        cells = [text(", ".join(g[g["source_id"] == s]["claim_id"])) for s in sources]
+        claim_ids: dict[str, list[str]] = {}  # by article, read once (a filter per cell dominated)
+        for source, claim in zip(g["source_id"], g["claim_id"], strict=True):
+            claim_ids.setdefault(source, []).append(claim)
+        cells = [text(", ".join(claim_ids.get(s, []))) for s in sources]
         rows.append([text(label), text(top["claimant_name"]), *cells])
     return table(header, rows, widths=[26, 24] + [10] * len(sources))
 
@@ -105,14 +108,19 @@ def disagreements(ds) -> str:
             "disagreements.csv and disagreement_quotes.csv (see Method and data).*\n"
         )
         shown = shown.head(len(cut.shown))
-    for _, d in shown.iterrows():
-        q = quotes[quotes["disagreement_id"] == d["disagreement_id"]].sort_values("item")
+    # each disagreement's quotes by item, read once (a filter per disagreement dominated)
+    sides: dict[str, list[dict]] = {}
+    for quote in quotes.sort_values("item", kind="stable").to_dict("records"):
+        sides.setdefault(quote["disagreement_id"], []).append(quote)
+    for d in shown.to_dict("records"):
         kind = text(DISAGREEMENT_KINDS[d["kind"]])
         parts.append(f"**{text(d['disagreement_id'])}. {text(d['topic'])}** ({kind})\n")
         parts.append(text(d["summary"]) + "\n")
         if d["basis"] != "in-text":
             parts.append(f"*Basis:* {text(d['basis'])}\n")
-        rows = [[text(r["position"]), _quote_cell(r), cite([r["source_id"]])] for _, r in q.iterrows()]
+        rows = [
+            [text(r["position"]), _quote_cell(r), cite([r["source_id"]])] for r in sides.get(d["disagreement_id"], [])
+        ]
         parts.append(table(["Side", "Quote", "Source"], rows, widths=[24, 62, 14]) + "\n")
     return "\n".join(parts)
 

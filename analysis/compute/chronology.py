@@ -10,27 +10,39 @@ import pandas as pd
 
 from analysis.data.values import when_text
 
+# the fields that say when an event happened: rows of one event that agree on them are one dating
+_DATING = ("date_start", "date_end", "date_precision")
+
 
 def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:
     events = ds.events
     if categories:
         events = events[events["category"].isin(categories)]
+    # plain dicts, as in estimates: a groupby per event and per dating cost more than the
+    # rest of a chapter's prose (each event is a handful of rows)
+    by_event: dict[str, list[dict]] = {}
+    for row in events.to_dict("records"):
+        if not pd.isna(row["event_key"]):
+            by_event.setdefault(row["event_key"], []).append(row)
     rows = []
-    for key, group in events.groupby("event_key", sort=False):
-        group = group.sort_values("event_id")
-        first = group.iloc[0]
+    for key, group in by_event.items():
+        group.sort(key=lambda row: row["event_id"])
+        first = group[0]
+        by_dating: dict[tuple, list[dict]] = {}
+        for row in group:
+            dating = tuple(None if pd.isna(row[k]) else row[k] for k in _DATING)
+            by_dating.setdefault(dating, []).append(row)
         datings = []
-        for (start, end, precision), g in group.groupby(
-            ["date_start", "date_end", "date_precision"], dropna=False, sort=False
-        ):
+        for dated in by_dating.values():
+            start, end, precision = (dated[0][k] for k in _DATING)
             datings.append(
                 {
                     "start": start,
                     "end": end,
                     "precision": precision,
                     "when": when_text(start, end, precision),
-                    "source_ids": list(dict.fromkeys(g["source_id"])),
-                    "basis": g.iloc[0]["date_basis"],
+                    "source_ids": list(dict.fromkeys(row["source_id"] for row in dated)),
+                    "basis": dated[0]["date_basis"],
                 }
             )
         datings.sort(key=lambda d: (d["end"], d["start"] if pd.notna(d["start"]) else pd.Timestamp("1900-01-01")))
@@ -43,8 +55,8 @@ def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:
                 "datings": datings,
                 "date_start": min((d["start"] for d in datings if pd.notna(d["start"])), default=pd.NaT),
                 "date_end": min(d["end"] for d in datings),
-                "source_ids": list(dict.fromkeys(group["source_id"])),
-                "event_ids": list(group["event_id"]),
+                "source_ids": list(dict.fromkeys(row["source_id"] for row in group)),
+                "event_ids": [row["event_id"] for row in group],
             }
         )
     columns = [

@@ -132,41 +132,47 @@ def spread(table: pd.DataFrame, metric: str) -> dict:
     figure counts by its upper bound only, an 'at least' one by its lower: the spread is
     of the figures the articles actually print. Names are the claimants' prose names.
     """
-    rows = table[table["metric"] == metric]
-    quantified = rows["value_low"].notna() | rows["value_high"].notna()
-    vague, rows = rows[~quantified], rows[quantified]
+    # plain dicts: boolean masks over a few rows cost more than the prose built from them
+    records = [row for row in table.to_dict("records") if row["metric"] == metric]
+    rows = [row for row in records if _bounds(row)]
+    vague = [row for row in records if not _bounds(row)]
     out = {
         "n": len(rows),
         "low": None,
         "high": None,
         "ratio": None,
-        "claimants": list(dict.fromkeys(rows["claimant_prose"])),
-        "sources": list(dict.fromkeys(s for ids in rows["source_ids"] for s in ids)),
+        "claimants": _claimants(rows),
+        "sources": _source_ids(rows),
         "low_by": [],
         "high_by": [],
-        "unquantified": list(dict.fromkeys(vague["claimant_prose"])),
-        "unquantified_sources": list(dict.fromkeys(s for ids in vague["source_ids"] for s in ids)),
+        "unquantified": _claimants(vague),
+        "unquantified_sources": _source_ids(vague),
     }
-    if rows.empty:
+    if not rows:
         return out
-    values = pd.concat([rows["value_low"], rows["value_high"]]).dropna()
-    low, high = int(values.min()), int(values.max())
-
-    def by(value):
-        hit = rows[(rows["value_low"] == value) | (rows["value_high"] == value)]
-        return list(dict.fromkeys(hit["claimant_prose"]))
-
-    def cited(value):
-        hit = rows[(rows["value_low"] == value) | (rows["value_high"] == value)]
-        return list(dict.fromkeys(s for ids in hit["source_ids"] for s in ids))
-
+    figures = [value for row in rows for value in _bounds(row)]
+    low, high = min(figures), max(figures)
+    giving_low, giving_high = ([row for row in rows if value in _bounds(row)] for value in (low, high))
     out.update(
         low=low,
         high=high,
         ratio=high / low if low else None,
-        low_by=by(low),
-        high_by=by(high),
-        low_sources=cited(low),
-        high_sources=cited(high),
+        low_by=_claimants(giving_low),
+        high_by=_claimants(giving_high),
+        low_sources=_source_ids(giving_low),
+        high_sources=_source_ids(giving_high),
     )
     return out
+
+
+def _bounds(row: dict) -> list[int]:
+    """The figures an estimate prints: its lower and upper bound, those it has."""
+    return [int(row[k]) for k in ("value_low", "value_high") if not pd.isna(row[k])]
+
+
+def _claimants(rows: list[dict]) -> list[str]:
+    return list(dict.fromkeys(row["claimant_prose"] for row in rows))
+
+
+def _source_ids(rows: list[dict]) -> list[str]:
+    return list(dict.fromkeys(s for row in rows for s in row["source_ids"]))
