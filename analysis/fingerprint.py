@@ -86,7 +86,8 @@ def _imports_of(path: Path, mtime_ns: int) -> list[str]:
 
 
 def notebook_modules(path: Path) -> list[str]:
-    """The project modules a notebook's code cells import."""
+    """The project names a notebook's code cells import: modules, and names imported from
+    them, which ``module_files`` passes over as it does in any module's imports."""
     # the notebook format's JSON, read directly: nbformat's import costs a no-change build
     notebook = json.loads(path.read_text(encoding="utf-8"))
     found: list[str] = []
@@ -94,8 +95,7 @@ def notebook_modules(path: Path) -> list[str]:
         if cell["cell_type"] == "code":
             source = cell["source"]
             found += imported_modules(ast.parse("".join(source) if isinstance(source, list) else source))
-    sources = _sources()
-    return sorted({name for name in found if name in sources})
+    return sorted(set(found))
 
 
 def imported_modules(tree: ast.AST) -> list[str]:

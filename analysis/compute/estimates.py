@@ -133,9 +133,9 @@ def spread(table: pd.DataFrame, metric: str) -> dict:
     of the figures the articles actually print. Names are the claimants' prose names.
     """
     # plain dicts: boolean masks over a few rows cost more than the prose built from them
-    records = [row for row in table.to_dict("records") if row["metric"] == metric]
-    rows = [row for row in records if _bounds(row)]
-    vague = [row for row in records if not _bounds(row)]
+    printed = [(row, _bounds(row)) for row in table.to_dict("records") if row["metric"] == metric]
+    rows = [row for row, figures in printed if figures]
+    vague = [row for row, figures in printed if not figures]
     out = {
         "n": len(rows),
         "low": None,
@@ -150,9 +150,9 @@ def spread(table: pd.DataFrame, metric: str) -> dict:
     }
     if not rows:
         return out
-    figures = [value for row in rows for value in _bounds(row)]
-    low, high = min(figures), max(figures)
-    giving_low, giving_high = ([row for row in rows if value in _bounds(row)] for value in (low, high))
+    values = [value for _, figures in printed for value in figures]
+    low, high = min(values), max(values)
+    giving_low, giving_high = ([row for row, figures in printed if value in figures] for value in (low, high))
     out.update(
         low=low,
         high=high,
