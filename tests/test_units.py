@@ -8,7 +8,7 @@ import pytest
 
 from analysis.data.numbers import numbers_in
 from analysis.data.problems import CODES, DataError, Problem
-from analysis.data.values import capitalised, figure_text, shortened, when_text
+from analysis.data.values import capitalised, figure_text, grouped, shortened, when_text
 from analysis.data.vocabulary import claimant_kind
 from analysis.text.markup import cite, download, glued_figure, table, text
 from analysis.text.prose import counted, figure_words, listed, when_phrase
@@ -265,3 +265,20 @@ def test_a_steps_modules_are_followed_through_the_package_as_it_stands(tmp_path,
     assert followed() == words
     (package / "later.py").write_text("")
     assert followed() == sorted([*words, "analysis/later.py"])
+
+
+def test_grouped_takes_a_missing_value_as_one_value_and_keeps_the_order_first_met():
+    """As pandas' groupby(dropna=False, sort=False), which it stands in for."""
+    frame = pd.DataFrame(
+        {
+            "metric": ["killed", "deployed", "killed", "killed", "deployed"],
+            "value_low": [300, None, float("nan"), 300, None],
+            "id": ["a", "b", "c", "d", "e"],
+        }
+    )
+    groups = grouped(frame.to_dict("records"), ["metric", "value_low"])
+    ids = {key: [row["id"] for row in rows] for key, rows in groups.items()}
+    assert ids == {("killed", 300): ["a", "d"], ("deployed", None): ["b", "e"], ("killed", None): ["c"]}
+    assert list(ids) == [("killed", 300), ("deployed", None), ("killed", None)]
+    expected = frame.groupby(["metric", "value_low"], dropna=False, sort=False)["id"].apply(list).tolist()
+    assert list(ids.values()) == expected

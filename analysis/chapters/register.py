@@ -28,7 +28,7 @@ import pandas as pd
 from analysis.compute.estimates import claims_with_vocab
 from analysis.data import languages, releases
 from analysis.data.numbers import as_printed
-from analysis.data.values import figure_text, number, when_text
+from analysis.data.values import figure_text, grouped, number, when_text
 from analysis.data.vocabulary import DISAGREEMENT_KINDS, claimant_kind, qualifier_words
 from analysis.text.anchors import anchor
 from analysis.text.links import shown_ids
@@ -235,10 +235,9 @@ def _subject(subject: str) -> str:
 
 def _same_report(frame: pd.DataFrame, key: list[str], id_field: str) -> dict[str, list[str]]:
     """For each row, the other rows reporting the same thing (the same estimate, the same event)."""
-    groups: dict[tuple, list[str]] = {}
-    for row in frame[[*key, id_field]].to_dict("records"):
-        groups.setdefault(tuple(None if pd.isna(row[k]) else row[k] for k in key), []).append(row[id_field])
-    return {i: [j for j in ids if j != i] for ids in groups.values() if len(ids) > 1 for i in ids}
+    groups = grouped(frame[[*key, id_field]].to_dict("records"), key).values()
+    same = [[row[id_field] for row in group] for group in groups]
+    return {i: [j for j in ids if j != i] for ids in same if len(ids) > 1 for i in ids}
 
 
 def _sides(ds, wanted: set[str], listed: set[str]) -> dict[str, list[list]]:

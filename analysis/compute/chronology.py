@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.data.values import when_text
+from analysis.data.values import grouped, when_text
 
 # the fields that say when an event happened: rows of one event that agree on them are one dating
 _DATING = ("date_start", "date_end", "date_precision")
@@ -28,12 +28,8 @@ def timeline(ds, categories: list[str] | None = None) -> pd.DataFrame:
     for key, group in by_event.items():
         group.sort(key=lambda row: row["event_id"])
         first = group[0]
-        by_dating: dict[tuple, list[dict]] = {}
-        for row in group:
-            dating = tuple(None if pd.isna(row[k]) else row[k] for k in _DATING)
-            by_dating.setdefault(dating, []).append(row)
         datings = []
-        for dated in by_dating.values():
+        for dated in grouped(group, _DATING).values():
             start, end, precision = (dated[0][k] for k in _DATING)
             datings.append(
                 {

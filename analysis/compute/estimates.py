@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data.languages import LANG, tag_of
-from analysis.data.values import capitalised, figure_text, when_text
+from analysis.data.values import capitalised, figure_text, grouped, when_text
 from analysis.data.vocabulary import SUBJECT
 
 _KEY = ["claimant", "subject", "metric", "value_low", "value_high"]
@@ -33,11 +33,7 @@ def estimates(ds, metrics: list[str], subject: str = SUBJECT, claimants: list[st
     claims = claims[claims["metric"].isin(metrics) & (claims["subject"] == subject)]
     if claimants:
         claims = claims[claims["claimant"].isin(claimants)]
-    # plain dicts: pandas row access (iterrows) dominated the run time at scale
-    groups: dict[tuple, list[dict]] = {}
-    for record in claims.to_dict("records"):
-        key = tuple(None if pd.isna(record[k]) else record[k] for k in _KEY)
-        groups.setdefault(key, []).append(record)
+    groups = grouped(claims.to_dict("records"), _KEY)
     rows = [_merge(cluster) for group in groups.values() for cluster in _compatible_clusters(group)]
     columns = [
         *_KEY,

@@ -1,7 +1,9 @@
 """The record's values as a table cell prints them: figures, shares, dates at their precision,
-and names."""
+and names; and rows grouped by their values."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -67,3 +69,13 @@ def capitalised(value: str) -> str:
     """
     text = str(value)
     return text[:1].upper() + text[1:]
+
+
+def grouped(records: Iterable[dict], fields) -> dict[tuple, list[dict]]:
+    """``records`` (``DataFrame.to_dict("records")``) by their values of ``fields``, in the
+    order first met; a missing value is one value, as in pandas' ``groupby(dropna=False)``.
+    Plain dicts, because pandas' groupby over a few rows costs more than the text made of them."""
+    groups: dict[tuple, list[dict]] = {}
+    for record in records:
+        groups.setdefault(tuple(None if pd.isna(record[f]) else record[f] for f in fields), []).append(record)
+    return groups
